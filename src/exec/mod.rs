@@ -1,0 +1,3 @@
+//! Running steps: processes, the drill simulator, built-in checks.
+
+pub mod quote;

@@ -1,0 +1,98 @@
+//! `{{name}}` placeholders in wizard text: finding them and filling them in.
+//!
+//! A placeholder is `{{` optional spaces, a name of letters, digits, `-`, `_` or `.`, optional
+//! spaces, `}}`. Anything else between braces is left as literal text, so `{` in a command stays.
+
+/// One placeholder occurrence: its name and byte range in the template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder<'a> {
+    pub name: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every placeholder in `template`, in order.
+pub fn placeholders(template: &str) -> Vec<Placeholder<'_>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(open) = template[from..].find("{{").map(|i| i + from) {
+        let Some(close) = template[open + 2..].find("}}").map(|i| i + open + 2) else {
+            break;
+        };
+        let name = template[open + 2..close].trim();
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if valid {
+            found.push(Placeholder {
+                name,
+                start: open,
+                end: close + 2,
+            });
+            from = close + 2;
+        } else {
+            from = open + 1;
+        }
+    }
+    found
+}
+
+/// Fills every placeholder with `value(name)`. Returns the names that had no value
+/// (all of them, not just the first) when any is missing.
+pub fn render(
+    template: &str,
+    mut value: impl FnMut(&str) -> Option<String>,
+) -> Result<String, Vec<String>> {
+    let mut out = String::with_capacity(template.len());
+    let mut missing = Vec::new();
+    let mut last = 0;
+    for p in placeholders(template) {
+        out.push_str(&template[last..p.start]);
+        match value(p.name) {
+            Some(v) => out.push_str(&v),
+            None => {
+                if !missing.iter().any(|m| m == p.name) {
+                    missing.push(p.name.to_string());
+                }
+            }
+        }
+        last = p.end;
+    }
+    out.push_str(&template[last..]);
+    if missing.is_empty() {
+        Ok(out)
+    } else {
+        Err(missing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_names_and_ignores_braces_that_are_not_placeholders() {
+        let names: Vec<_> = placeholders("a {{ x }} {b} {{y.z}} {{ not valid }} {{")
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, vec!["x", "y.z"]);
+    }
+
+    #[test]
+    fn renders_and_lists_every_missing_name_once() {
+        let got = render("/fqdn:{{fqdn}} /pool:{{pool}}", |n| {
+            (n == "fqdn").then(|| "fe1.contoso.com".to_string())
+        });
+        assert_eq!(got, Err(vec!["pool".to_string()]));
+        let ok = render("/fqdn:{{fqdn}}", |_| Some("fe1".into()));
+        assert_eq!(ok, Ok("/fqdn:fe1".to_string()));
+    }
+
+    #[test]
+    fn values_are_inserted_verbatim_and_never_rescanned() {
+        let ok = render("{{a}}", |_| Some("{{a}}".into()));
+        assert_eq!(ok, Ok("{{a}}".to_string()));
+    }
+}
