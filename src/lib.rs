@@ -1,7 +1,11 @@
 //! lifeline: a terminal wizard for restoring a failed OCS 2007 / 2007 R2 deployment.
 //!
-//! `wizard`, `session` (and `plan`) are pure; `journal` and `exec` carry out their effects.
+//! `wizard`, `plan` and `session` are pure; `journal` and `exec` carry out their effects;
+//! `ui` draws state and sends intents.
 
 pub mod exec;
+pub mod inventory;
+pub mod journal;
+pub mod plan;
 pub mod session;
 pub mod wizard;

@@ -1,0 +1,1 @@
+//! The deployment description (inventory): topology, servers, pools, backups; defaults for wizards.
