@@ -3,6 +3,7 @@
 //! `wizard`, `plan` and `session` are pure; `journal` and `exec` carry out their effects;
 //! `ui` draws state and sends intents.
 
+pub mod app;
 pub mod exec;
 pub mod inventory;
 pub mod journal;

@@ -1,0 +1,311 @@
+//! Driving a session to its end without screens, from an answers file: how `lifeline run`
+//! and `lifeline resume --answers` work, and how a dry run finds every missing answer.
+
+use std::collections::BTreeSet;
+
+use crate::session::engine::{Intent, Need, Next};
+use crate::session::event::Outcome;
+use crate::wizard::OnInterrupt;
+
+use super::answers::{AnswersFile, ManualDecision};
+use super::driver::{Attached, Driver, DriverError, StepRunner};
+
+/// What to do with a step interrupted under an `ask` policy (`--interrupted`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterruptedChoice {
+    Rerun,
+    Skip,
+    Done,
+}
+
+/// How a headless drive ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ending {
+    Finished,
+    Aborted(String),
+    /// A step failed (exit 1); the session stays open for a retry.
+    StepFailed { step: String, message: String },
+    /// The operator must decide something the answers file does not say (exit 3).
+    NeedsDecision { step: String, what: String },
+    /// Inputs with no value in the answers file and no default (exit 2).
+    MissingAnswers(Vec<String>),
+    /// A value in the answers file was rejected (exit 2).
+    InvalidAnswer(String),
+}
+
+/// Options of one headless drive.
+#[derive(Debug, Clone, Default)]
+pub struct HeadlessOptions {
+    pub interrupted: Option<InterruptedChoice>,
+    /// A failed step under the cursor is retried once (a resume after fixing the cause).
+    pub retry_failed: bool,
+    /// Collect every missing answer instead of stopping at the first (dry runs).
+    pub collect_missing: bool,
+}
+
+/// Runs the session forward until it ends or needs something the answers do not give.
+pub fn drive(
+    driver: &mut Driver<'_>,
+    answers: &AnswersFile,
+    runner: &mut dyn StepRunner,
+    options: &HeadlessOptions,
+    on_line: &mut dyn FnMut(&str, &str),
+) -> Result<Ending, DriverError> {
+    let mut entered: BTreeSet<String> = BTreeSet::new();
+    let mut retried: BTreeSet<String> = BTreeSet::new();
+    let mut missing: Vec<String> = Vec::new();
+    loop {
+        let (key, need) = match driver.engine().next() {
+            Next::Ended => {
+                return Ok(match &driver.state.status {
+                    crate::session::state::SessionStatus::Aborted { reason } => Ending::Aborted(reason.clone()),
+                    _ => finish_or_missing(missing),
+                });
+            }
+            Next::AllDone => {
+                if !missing.is_empty() {
+                    return Ok(Ending::MissingAnswers(missing));
+                }
+                driver.apply(Intent::FinishSession)?;
+                return Ok(Ending::Finished);
+            }
+            Next::Step { step, need } => (step.key.clone(), summarize(&need)),
+        };
+        if entered.insert(key.clone()) {
+            driver.apply(Intent::Enter { step: key.clone() })?;
+        }
+        let mut lines = |line: &str| on_line(&key, line);
+        match need {
+            Pending::Answers(asks) => {
+                if let Some(end) = give_answers(driver, answers, options, &key, asks, &mut missing)? {
+                    return Ok(end);
+                }
+            }
+            Pending::Running { attempt } => match runner.attach(&key, attempt, &mut lines) {
+                Attached::Ended(report) => {
+                    driver.apply(Intent::Finished { step: key.clone(), attempt, report })?;
+                }
+                Attached::Gone => {
+                    driver.apply(Intent::Interrupted { step: key.clone(), attempt })?;
+                }
+            },
+            Pending::Interrupted { policy } => {
+                let choice = match (policy, options.interrupted) {
+                    (_, Some(choice)) => choice,
+                    (OnInterrupt::Rerun, None) => InterruptedChoice::Rerun,
+                    (OnInterrupt::Check, None) => InterruptedChoice::Rerun,
+                    (OnInterrupt::Ask, None) => {
+                        return Ok(Ending::NeedsDecision {
+                            step: key,
+                            what: "it was running when lifeline stopped and its outcome is unknown; \
+                                   pass --interrupted rerun|skip|done"
+                                .into(),
+                        });
+                    }
+                };
+                match choice {
+                    InterruptedChoice::Rerun => {
+                        if let Some(end) = rerun(driver, answers, options, runner, &key, &mut lines, &mut missing)? {
+                            return Ok(end);
+                        }
+                    }
+                    InterruptedChoice::Skip => {
+                        driver.apply(Intent::Skip {
+                            step: key.clone(),
+                            reason: "interrupted; skipped by the operator (--interrupted skip)".into(),
+                        })?;
+                    }
+                    InterruptedChoice::Done => {
+                        driver.apply(Intent::MarkDone {
+                            step: key.clone(),
+                            note: Some("interrupted; marked done by the operator (--interrupted done)".into()),
+                        })?;
+                    }
+                }
+            }
+            Pending::Failed { message } => {
+                if options.retry_failed && retried.insert(key.clone()) {
+                    if let Some(end) = rerun(driver, answers, options, runner, &key, &mut lines, &mut missing)? {
+                        return Ok(end);
+                    }
+                } else {
+                    return Ok(Ending::StepFailed { step: key, message });
+                }
+            }
+            Pending::Confirm { word } => match answers.confirmation(&key) {
+                Some(given) if given.trim() == word => {
+                    driver.apply(Intent::Confirm { step: key.clone(), word: word.clone() })?;
+                }
+                _ if options.collect_missing => {
+                    driver.apply(Intent::Confirm { step: key.clone(), word: word.clone() })?;
+                }
+                _ => {
+                    return Ok(Ending::NeedsDecision {
+                        step: key,
+                        what: format!("it is a point of no return; confirm with [confirm] \"<step>\" = \"{word}\""),
+                    });
+                }
+            },
+            Pending::Checklist { unticked } => {
+                let decision = answers
+                    .manual_decision(&key)
+                    .or_else(|| options.collect_missing.then_some(ManualDecision::Done));
+                match decision {
+                    Some(ManualDecision::Done) => {
+                        for item in unticked {
+                            driver.apply(Intent::Tick { step: key.clone(), item, ticked: true })?;
+                        }
+                    }
+                    Some(ManualDecision::Skip(reason)) => {
+                        driver.apply(Intent::Skip { step: key.clone(), reason })?;
+                    }
+                    None => {
+                        return Ok(Ending::NeedsDecision {
+                            step: key,
+                            what: "it is a manual checklist; say [manual] \"<step>\" = \"done\" or \"skip: <reason>\""
+                                .into(),
+                        });
+                    }
+                }
+            }
+            Pending::Execute => {
+                if let Some(end) = run_step(driver, runner, &key, &mut lines)? {
+                    return Ok(end);
+                }
+            }
+            Pending::Acknowledge => {
+                driver.apply(Intent::Acknowledge { step: key.clone() })?;
+            }
+        }
+    }
+}
+
+/// Answers what the step asks from the file or the defaults.
+fn give_answers(
+    driver: &mut Driver<'_>,
+    answers: &AnswersFile,
+    options: &HeadlessOptions,
+    key: &str,
+    asks: Vec<(String, crate::wizard::InputKind, Option<crate::session::event::AnswerValue>)>,
+    missing: &mut Vec<String>,
+) -> Result<Option<Ending>, DriverError> {
+    for (answer_key, kind, default) in asks {
+        let Some(value) = answers.value_for(&answer_key, kind).or(default) else {
+            if options.collect_missing {
+                if !missing.contains(&answer_key) {
+                    missing.push(answer_key.clone());
+                }
+                driver.apply(Intent::Skip { step: key.to_string(), reason: "dry run: missing answer".into() })?;
+                return Ok(None);
+            }
+            return Ok(Some(Ending::MissingAnswers(vec![answer_key])));
+        };
+        match driver.apply(Intent::Answer { key: answer_key.clone(), value }) {
+            Ok(_) => {}
+            Err(DriverError::Refused(e)) => return Ok(Some(Ending::InvalidAnswer(e.to_string()))),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+/// Runs a step again (after an interruption or a failure), first asking again for what
+/// only memory held (secrets).
+#[allow(clippy::too_many_arguments)]
+fn rerun(
+    driver: &mut Driver<'_>,
+    answers: &AnswersFile,
+    options: &HeadlessOptions,
+    runner: &mut dyn StepRunner,
+    key: &str,
+    lines: &mut dyn FnMut(&str),
+    missing: &mut Vec<String>,
+) -> Result<Option<Ending>, DriverError> {
+    let asks = {
+        let engine = driver.engine();
+        let step = engine.steps().into_iter().find(|s| s.key == key);
+        step.map(|s| {
+            engine
+                .missing_answers(&s)
+                .iter()
+                .map(|a| (a.key.clone(), a.input.kind, a.default.clone()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
+    };
+    if let Some(end) = give_answers(driver, answers, options, key, asks, missing)? {
+        return Ok(Some(end));
+    }
+    run_step(driver, runner, key, lines)
+}
+
+fn finish_or_missing(missing: Vec<String>) -> Ending {
+    if missing.is_empty() { Ending::Finished } else { Ending::MissingAnswers(missing) }
+}
+
+/// Starts the step's next attempt and runs it; `Some` when the drive must stop.
+fn run_step(
+    driver: &mut Driver<'_>,
+    runner: &mut dyn StepRunner,
+    key: &str,
+    lines: &mut dyn FnMut(&str),
+) -> Result<Option<Ending>, DriverError> {
+    let runs = driver.apply(Intent::Start { step: key.to_string() })?;
+    for request in runs {
+        let report = runner.run(&request, lines);
+        let outcome = report.outcome.unwrap_or(Outcome::Failed);
+        let message = report.message.clone();
+        let exit = report.exit_code;
+        driver.apply(Intent::Finished { step: request.step.clone(), attempt: request.attempt, report })?;
+        if outcome != Outcome::Succeeded {
+            let message = message.unwrap_or_else(|| match exit {
+                Some(code) => format!("{outcome:?} with exit code {code}").to_lowercase(),
+                None => format!("{outcome:?}").to_lowercase(),
+            });
+            return Ok(Some(Ending::StepFailed { step: key.to_string(), message }));
+        }
+    }
+    Ok(None)
+}
+
+/// The need, detached from the engine's borrows so the driver can be mutated.
+enum Pending {
+    Answers(Vec<(String, crate::wizard::InputKind, Option<crate::session::event::AnswerValue>)>),
+    Running { attempt: u32 },
+    Interrupted { policy: OnInterrupt },
+    Failed { message: String },
+    Confirm { word: String },
+    Checklist { unticked: Vec<usize> },
+    Execute,
+    Acknowledge,
+}
+
+fn summarize(need: &Need<'_>) -> Pending {
+    match need {
+        Need::Answers(asks) => Pending::Answers(
+            asks.iter().map(|a| (a.key.clone(), a.input.kind, a.default.clone())).collect(),
+        ),
+        Need::Running { attempt } => Pending::Running { attempt: *attempt },
+        Need::Interrupted { policy, .. } => Pending::Interrupted { policy: *policy },
+        Need::Failed { outcome, exit_code } => Pending::Failed {
+            message: match exit_code {
+                Some(code) => format!("{} (exit code {code})", outcome_word(*outcome)),
+                None => outcome_word(*outcome).to_string(),
+            },
+        },
+        Need::Confirm { word } => Pending::Confirm { word: word.clone() },
+        Need::Checklist { unticked } => Pending::Checklist { unticked: unticked.clone() },
+        Need::Execute => Pending::Execute,
+        Need::Acknowledge => Pending::Acknowledge,
+    }
+}
+
+fn outcome_word(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Succeeded => "succeeded",
+        Outcome::Failed => "failed",
+        Outcome::TimedOut => "timed out",
+        Outcome::Cancelled => "cancelled",
+        Outcome::SpawnFailed => "could not be started",
+    }
+}

@@ -1,0 +1,5 @@
+//! The imperative shell: sessions on disk, the driver, headless runs.
+
+pub mod answers;
+pub mod driver;
+pub mod headless;
