@@ -3,7 +3,7 @@
 
 use lifeline::app::answers::AnswersFile;
 use lifeline::app::driver::{Attached, Driver, MemoryJournal, StepRunner};
-use lifeline::app::headless::{drive, Ending, HeadlessOptions, InterruptedChoice};
+use lifeline::app::headless::{Ending, HeadlessOptions, InterruptedChoice, drive};
 use lifeline::session::engine::{ExecRequest, Intent, NoDefaults, RunReport};
 use lifeline::session::event::{Event, Operator, Outcome};
 use lifeline::session::state::{SessionState, StepStatus};
@@ -109,9 +109,16 @@ impl StepRunner for Recorder {
     fn run(&mut self, request: &ExecRequest, on_line: &mut dyn FnMut(&str)) -> RunReport {
         self.runs.push(request.argv.clone());
         on_line("ok");
-        let fail = self.fail_on.as_ref().is_some_and(|f| request.argv.iter().any(|a| a.contains(f)));
+        let fail = self
+            .fail_on
+            .as_ref()
+            .is_some_and(|f| request.argv.iter().any(|a| a.contains(f)));
         RunReport {
-            outcome: Some(if fail { Outcome::Failed } else { Outcome::Succeeded }),
+            outcome: Some(if fail {
+                Outcome::Failed
+            } else {
+                Outcome::Succeeded
+            }),
             exit_code: Some(if fail { 1 } else { 0 }),
             duration_ms: 5,
             ..RunReport::default()
@@ -129,7 +136,10 @@ fn started() -> Event {
         wizard_hash: "h".into(),
         wizard_version: "1".into(),
         inventory_hash: None,
-        operator: Operator { user: "alice".into(), host: "console01".into() },
+        operator: Operator {
+            user: "alice".into(),
+            host: "console01".into(),
+        },
         drill: false,
         lifeline_version: "test".into(),
         scenario: None,
@@ -149,7 +159,13 @@ fn answers(extra: &str) -> AnswersFile {
 }
 
 fn new_driver(journal: &mut MemoryJournal) -> Driver<'_> {
-    let mut d = Driver::new(catalog(), "main".into(), SessionState::default(), Box::new(NoDefaults), Box::new(journal));
+    let mut d = Driver::new(
+        catalog(),
+        "main".into(),
+        SessionState::default(),
+        Box::new(NoDefaults),
+        Box::new(journal),
+    );
     d.append(started()).expect("start");
     d
 }
@@ -160,8 +176,14 @@ fn runs_every_command_in_order_with_per_server_scopes() {
     let mut runner = Recorder::default();
     let ending = {
         let mut d = new_driver(&mut journal);
-        drive(&mut d, &answers("[manual]\ndefault = \"done\"\n"), &mut runner, &HeadlessOptions::default(), &mut |_, _| {})
-            .expect("drive")
+        drive(
+            &mut d,
+            &answers("[manual]\ndefault = \"done\"\n"),
+            &mut runner,
+            &HeadlessOptions::default(),
+            &mut |_, _| {},
+        )
+        .expect("drive")
     };
     assert_eq!(ending, Ending::Finished);
     let runs: Vec<String> = runner.runs.iter().map(|a| a.join(" ")).collect();
@@ -178,7 +200,10 @@ fn runs_every_command_in_order_with_per_server_scopes() {
     // The secret is journaled redacted, never in clear.
     let text = serde_json::to_string(&journal.records).expect("json");
     assert!(!text.contains("s3cr3t!"), "secret leaked into the journal");
-    assert!(text.contains("sqlcmd\",\"-P\",\"****\""), "display argv is redacted: {text}");
+    assert!(
+        text.contains("sqlcmd\",\"-P\",\"****\""),
+        "display argv is redacted: {text}"
+    );
     // Per-instance answers live under their for_each scope.
     assert!(text.contains("per-server[edge]/server_fqdn"));
 }
@@ -193,35 +218,84 @@ fn a_missing_confirmation_or_manual_decision_needs_the_operator() {
         "[answers]\ntopology = \"standard\"\nlost = [\"edge\"]\nsa_password = \"x\"\n",
     )
     .expect("parse");
-    let ending = drive(&mut d, &no_confirm, &mut runner, &HeadlessOptions::default(), &mut |_, _| {}).expect("drive");
-    assert!(matches!(ending, Ending::NeedsDecision { ref step, .. } if step == "restore"), "{ending:?}");
-    assert!(runner.runs.is_empty(), "nothing runs before the confirmation");
+    let ending = drive(
+        &mut d,
+        &no_confirm,
+        &mut runner,
+        &HeadlessOptions::default(),
+        &mut |_, _| {},
+    )
+    .expect("drive");
+    assert!(
+        matches!(ending, Ending::NeedsDecision { ref step, .. } if step == "restore"),
+        "{ending:?}"
+    );
+    assert!(
+        runner.runs.is_empty(),
+        "nothing runs before the confirmation"
+    );
 }
 
 #[test]
 fn a_finished_step_never_runs_again_and_a_failed_one_is_retried_on_resume() {
     let mut journal = MemoryJournal::default();
-    let mut runner = Recorder { fail_on: Some("/fqdn:edge".into()), ..Recorder::default() };
+    let mut runner = Recorder {
+        fail_on: Some("/fqdn:edge".into()),
+        ..Recorder::default()
+    };
     let first = {
         let mut d = new_driver(&mut journal);
-        drive(&mut d, &answers(""), &mut runner, &HeadlessOptions::default(), &mut |_, _| {}).expect("drive")
+        drive(
+            &mut d,
+            &answers(""),
+            &mut runner,
+            &HeadlessOptions::default(),
+            &mut |_, _| {},
+        )
+        .expect("drive")
     };
-    assert!(matches!(first, Ending::StepFailed { ref step, .. } if step == "per-server[edge]/import"), "{first:?}");
+    assert!(
+        matches!(first, Ending::StepFailed { ref step, .. } if step == "per-server[edge]/import"),
+        "{first:?}"
+    );
     assert_eq!(runner.runs.len(), 4);
 
     // Resume from the journal alone: secrets are gone and asked again; only the failed step reruns.
     let state = SessionState::replay(&journal.records).expect("replay");
     runner.fail_on = None;
     let records_before = journal.records.len();
-    let mut d = Driver::new(catalog(), "main".into(), state, Box::new(NoDefaults), Box::new(&mut journal));
-    let restore_again = d.apply(Intent::Start { step: "restore".into() });
-    assert!(restore_again.is_err(), "a succeeded step must not start again");
-    let options = HeadlessOptions { retry_failed: true, ..HeadlessOptions::default() };
-    let ending =
-        drive(&mut d, &answers("[manual]\ndefault = \"done\"\n"), &mut runner, &options, &mut |_, _| {}).expect("resume");
+    let mut d = Driver::new(
+        catalog(),
+        "main".into(),
+        state,
+        Box::new(NoDefaults),
+        Box::new(&mut journal),
+    );
+    let restore_again = d.apply(Intent::Start {
+        step: "restore".into(),
+    });
+    assert!(
+        restore_again.is_err(),
+        "a succeeded step must not start again"
+    );
+    let options = HeadlessOptions {
+        retry_failed: true,
+        ..HeadlessOptions::default()
+    };
+    let ending = drive(
+        &mut d,
+        &answers("[manual]\ndefault = \"done\"\n"),
+        &mut runner,
+        &options,
+        &mut |_, _| {},
+    )
+    .expect("resume");
     assert_eq!(ending, Ending::Finished);
     assert_eq!(runner.runs.len(), 5, "only the failed step ran again");
-    assert_eq!(runner.runs[4].last().map(String::as_str), Some("/fqdn:edge.contoso.com"));
+    assert_eq!(
+        runner.runs[4].last().map(String::as_str),
+        Some("/fqdn:edge.contoso.com")
+    );
     drop(d);
     assert!(journal.records.len() > records_before);
 }
@@ -234,27 +308,76 @@ fn an_interrupted_step_follows_its_policy() {
         let a = answers("");
         // Walk to the restore step and start it, then "die" before it finishes.
         let mut runner = Recorder::default();
-        let _ = drive(&mut d, &AnswersFile::parse("a", "[answers]\ntopology = \"standard\"\nlost = [\"edge\"]\nsa_password = \"x\"\n").expect("p"), &mut runner, &HeadlessOptions::default(), &mut |_, _| {});
-        d.apply(Intent::Confirm { step: "restore".into(), word: "OVERWRITE".into() }).expect("confirm");
-        let runs = d.apply(Intent::Start { step: "restore".into() }).expect("start");
+        let _ = drive(
+            &mut d,
+            &AnswersFile::parse(
+                "a",
+                "[answers]\ntopology = \"standard\"\nlost = [\"edge\"]\nsa_password = \"x\"\n",
+            )
+            .expect("p"),
+            &mut runner,
+            &HeadlessOptions::default(),
+            &mut |_, _| {},
+        );
+        d.apply(Intent::Confirm {
+            step: "restore".into(),
+            word: "OVERWRITE".into(),
+        })
+        .expect("confirm");
+        let runs = d
+            .apply(Intent::Start {
+                step: "restore".into(),
+            })
+            .expect("start");
         assert_eq!(runs.len(), 1);
         drop(a);
     }
     let state = SessionState::replay(&journal.records).expect("replay");
-    assert_eq!(state.step("restore").status, StepStatus::Running { attempt: 1 });
+    assert_eq!(
+        state.step("restore").status,
+        StepStatus::Running { attempt: 1 }
+    );
 
     // Policy ask (the default for commands): a headless resume stops for a decision.
     let mut runner = Recorder::default();
-    let mut d = Driver::new(catalog(), "main".into(), state.clone(), Box::new(NoDefaults), Box::new(&mut journal));
-    let ending = drive(&mut d, &answers(""), &mut runner, &HeadlessOptions::default(), &mut |_, _| {}).expect("drive");
-    assert!(matches!(ending, Ending::NeedsDecision { ref step, .. } if step == "restore"), "{ending:?}");
-    assert_eq!(d.state.step("restore").status, StepStatus::Interrupted { attempt: 1 });
+    let mut d = Driver::new(
+        catalog(),
+        "main".into(),
+        state.clone(),
+        Box::new(NoDefaults),
+        Box::new(&mut journal),
+    );
+    let ending = drive(
+        &mut d,
+        &answers(""),
+        &mut runner,
+        &HeadlessOptions::default(),
+        &mut |_, _| {},
+    )
+    .expect("drive");
+    assert!(
+        matches!(ending, Ending::NeedsDecision { ref step, .. } if step == "restore"),
+        "{ending:?}"
+    );
+    assert_eq!(
+        d.state.step("restore").status,
+        StepStatus::Interrupted { attempt: 1 }
+    );
     assert!(runner.runs.is_empty());
 
     // --interrupted rerun: attempt 2 runs, and the session finishes.
-    let options = HeadlessOptions { interrupted: Some(InterruptedChoice::Rerun), ..HeadlessOptions::default() };
-    let ending =
-        drive(&mut d, &answers("[manual]\ndefault = \"done\"\n"), &mut runner, &options, &mut |_, _| {}).expect("drive");
+    let options = HeadlessOptions {
+        interrupted: Some(InterruptedChoice::Rerun),
+        ..HeadlessOptions::default()
+    };
+    let ending = drive(
+        &mut d,
+        &answers("[manual]\ndefault = \"done\"\n"),
+        &mut runner,
+        &options,
+        &mut |_, _| {},
+    )
+    .expect("drive");
     assert_eq!(ending, Ending::Finished);
     assert_eq!(d.state.step("restore").attempts, 2);
     assert_eq!(runner.runs.iter().filter(|r| r[0] == "sqlcmd").count(), 1);
@@ -266,9 +389,15 @@ fn a_dry_run_lists_every_missing_answer() {
     let mut runner = Recorder::default();
     let mut d = new_driver(&mut journal);
     let empty = AnswersFile::parse("a.toml", "[answers]\nlost = [\"edge\"]\n").expect("parse");
-    let options = HeadlessOptions { collect_missing: true, ..HeadlessOptions::default() };
+    let options = HeadlessOptions {
+        collect_missing: true,
+        ..HeadlessOptions::default()
+    };
     let ending = drive(&mut d, &empty, &mut runner, &options, &mut |_, _| {}).expect("drive");
-    assert_eq!(ending, Ending::MissingAnswers(vec!["topology".into(), "sa_password".into()]));
+    assert_eq!(
+        ending,
+        Ending::MissingAnswers(vec!["topology".into(), "sa_password".into()])
+    );
 }
 
 /// Random operator intents: whatever the engine accepts and journals, replaying the journal

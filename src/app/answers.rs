@@ -38,23 +38,48 @@ pub enum AnswersError {
     #[error("cannot read answers file '{path}': {reason}")]
     Read { path: String, reason: String },
     #[error("'{path}':{line}:{col}: {message}")]
-    Parse { path: String, line: usize, col: usize, message: String },
+    Parse {
+        path: String,
+        line: usize,
+        col: usize,
+        message: String,
+    },
     #[error("'{path}': unknown input id(s) for wizard '{wizard}': {ids}")]
-    Unknown { path: String, wizard: String, ids: String },
+    Unknown {
+        path: String,
+        wizard: String,
+        ids: String,
+    },
     #[error("'{path}': {key}: {message}")]
-    Invalid { path: String, key: String, message: String },
-    #[error("'{path}': manual step '{step}': expected \"done\" or \"skip: <reason>\", found '{value}'")]
-    BadManual { path: String, step: String, value: String },
+    Invalid {
+        path: String,
+        key: String,
+        message: String,
+    },
+    #[error(
+        "'{path}': manual step '{step}': expected \"done\" or \"skip: <reason>\", found '{value}'"
+    )]
+    BadManual {
+        path: String,
+        step: String,
+        value: String,
+    },
 }
 
 impl AnswersFile {
     /// Reads and parses an answers file.
     pub fn load(path: &Path) -> Result<Self, AnswersError> {
         let label = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| AnswersError::Read { path: label.clone(), reason: e.to_string() })?;
+        let bytes = std::fs::read(path).map_err(|e| AnswersError::Read {
+            path: label.clone(),
+            reason: e.to_string(),
+        })?;
         let text = String::from_utf8(bytes).map_err(|e| AnswersError::Read {
             path: label.clone(),
-            reason: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            reason: format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         })?;
         Self::parse(&label, &text)
     }
@@ -72,14 +97,23 @@ impl AnswersFile {
         })?;
         for (step, value) in &file.manual {
             if step != "default" && parse_manual(value).is_none() {
-                return Err(AnswersError::BadManual { path: label.into(), step: step.clone(), value: value.clone() });
+                return Err(AnswersError::BadManual {
+                    path: label.into(),
+                    step: step.clone(),
+                    value: value.clone(),
+                });
             }
         }
         Ok(file)
     }
 
     /// Every answer key whose input id no wizard of the closure declares (all of them).
-    pub fn check_ids(&self, label: &str, catalog: &Catalog, root: &str) -> Result<(), AnswersError> {
+    pub fn check_ids(
+        &self,
+        label: &str,
+        catalog: &Catalog,
+        root: &str,
+    ) -> Result<(), AnswersError> {
         let declared: Vec<&str> = catalog
             .closure(root)
             .iter()
@@ -94,20 +128,37 @@ impl AnswersFile {
         if unknown.is_empty() {
             return Ok(());
         }
-        Err(AnswersError::Unknown { path: label.into(), wizard: root.into(), ids: quote_list(&unknown) })
+        Err(AnswersError::Unknown {
+            path: label.into(),
+            wizard: root.into(),
+            ids: quote_list(&unknown),
+        })
     }
 
     /// The value for an answer key: the exact scoped key first, then the bare input id.
     pub fn value_for(&self, key: &str, kind: InputKind) -> Option<AnswerValue> {
-        let raw = self.answers.get(key).or_else(|| self.answers.get(input_id_of(key)))?;
+        let raw = self
+            .answers
+            .get(key)
+            .or_else(|| self.answers.get(input_id_of(key)))?;
         Some(match raw {
             toml::Value::Boolean(b) => AnswerValue::Bool(*b),
-            toml::Value::String(s) if kind == InputKind::MultiChoice => {
-                AnswerValue::List(s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
-            }
+            toml::Value::String(s) if kind == InputKind::MultiChoice => AnswerValue::List(
+                s.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+            ),
             toml::Value::String(s) => AnswerValue::Text(s.clone()),
             toml::Value::Array(items) => AnswerValue::List(
-                items.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect(),
+                items
+                    .iter()
+                    .map(|v| {
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .collect(),
             ),
             other => AnswerValue::Text(other.to_string()),
         })
@@ -115,7 +166,10 @@ impl AnswersFile {
 
     /// The confirmation word given for a step (by key or bare id).
     pub fn confirmation(&self, step_key: &str) -> Option<&str> {
-        self.confirm.get(step_key).or_else(|| self.confirm.get(step_id_of(step_key))).map(String::as_str)
+        self.confirm
+            .get(step_key)
+            .or_else(|| self.confirm.get(step_id_of(step_key)))
+            .map(String::as_str)
     }
 
     /// The decision for a manual step, falling back to `default`.
@@ -147,7 +201,11 @@ fn step_id_of(key: &str) -> &str {
 }
 
 fn quote_list(items: &[&str]) -> String {
-    items.iter().map(|i| format!("'{i}'")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("'{i}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// 1-based line and column of a byte offset.
@@ -155,7 +213,12 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -170,7 +233,10 @@ mod tests {
             "[manual]\ndefault = \"done\"\n\"x/validate\" = \"skip: no GUI here\"\n",
         )
         .unwrap();
-        assert_eq!(f.manual_decision("x/validate"), Some(ManualDecision::Skip("no GUI here".into())));
+        assert_eq!(
+            f.manual_decision("x/validate"),
+            Some(ManualDecision::Skip("no GUI here".into()))
+        );
         assert_eq!(f.manual_decision("other"), Some(ManualDecision::Done));
     }
 
@@ -184,7 +250,8 @@ mod tests {
 
     #[test]
     fn scoped_keys_fall_back_to_the_bare_id() {
-        let f = AnswersFile::parse("a.toml", "[answers]\nserver_fqdn = \"fe1.contoso.com\"\n").unwrap();
+        let f =
+            AnswersFile::parse("a.toml", "[answers]\nserver_fqdn = \"fe1.contoso.com\"\n").unwrap();
         assert_eq!(
             f.value_for("per-server[front-end]/server_fqdn", InputKind::Fqdn),
             Some(AnswerValue::Text("fe1.contoso.com".into()))

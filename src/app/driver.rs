@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use thiserror::Error;
 
-use crate::session::engine::{Defaults, Effect, Engine, EngineError, ExecRequest, Intent, RunReport};
+use crate::session::engine::{
+    Defaults, Effect, Engine, EngineError, ExecRequest, Intent, RunReport,
+};
 use crate::session::event::{Event, Record};
 use crate::session::state::{SessionState, TransitionError};
 use crate::wizard::Catalog;
@@ -65,7 +67,14 @@ impl<'s> Driver<'s> {
         defaults: Box<dyn Defaults + 's>,
         journal: Box<dyn JournalSink + 's>,
     ) -> Self {
-        Driver { catalog, root, state, secrets: BTreeMap::new(), defaults, journal }
+        Driver {
+            catalog,
+            root,
+            state,
+            secrets: BTreeMap::new(),
+            defaults,
+            journal,
+        }
     }
 
     /// The engine's view of the session as it stands.
@@ -101,7 +110,10 @@ impl<'s> Driver<'s> {
         let record = self.journal.append(event).map_err(DriverError::Journal)?;
         self.state
             .apply(&record)
-            .map_err(|error| DriverError::Fold { seq: record.seq, error })
+            .map_err(|error| DriverError::Fold {
+                seq: record.seq,
+                error,
+            })
     }
 }
 

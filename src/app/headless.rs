@@ -24,9 +24,15 @@ pub enum Ending {
     Finished,
     Aborted(String),
     /// A step failed (exit 1); the session stays open for a retry.
-    StepFailed { step: String, message: String },
+    StepFailed {
+        step: String,
+        message: String,
+    },
     /// The operator must decide something the answers file does not say (exit 3).
-    NeedsDecision { step: String, what: String },
+    NeedsDecision {
+        step: String,
+        what: String,
+    },
     /// Inputs with no value in the answers file and no default (exit 2).
     MissingAnswers(Vec<String>),
     /// A value in the answers file was rejected (exit 2).
@@ -58,7 +64,9 @@ pub fn drive(
         let (key, need) = match driver.engine().next() {
             Next::Ended => {
                 return Ok(match &driver.state.status {
-                    crate::session::state::SessionStatus::Aborted { reason } => Ending::Aborted(reason.clone()),
+                    crate::session::state::SessionStatus::Aborted { reason } => {
+                        Ending::Aborted(reason.clone())
+                    }
                     _ => finish_or_missing(missing),
                 });
             }
@@ -77,16 +85,24 @@ pub fn drive(
         let mut lines = |line: &str| on_line(&key, line);
         match need {
             Pending::Answers(asks) => {
-                if let Some(end) = give_answers(driver, answers, options, &key, asks, &mut missing)? {
+                if let Some(end) = give_answers(driver, answers, options, &key, asks, &mut missing)?
+                {
                     return Ok(end);
                 }
             }
             Pending::Running { attempt } => match runner.attach(&key, attempt, &mut lines) {
                 Attached::Ended(report) => {
-                    driver.apply(Intent::Finished { step: key.clone(), attempt, report })?;
+                    driver.apply(Intent::Finished {
+                        step: key.clone(),
+                        attempt,
+                        report,
+                    })?;
                 }
                 Attached::Gone => {
-                    driver.apply(Intent::Interrupted { step: key.clone(), attempt })?;
+                    driver.apply(Intent::Interrupted {
+                        step: key.clone(),
+                        attempt,
+                    })?;
                 }
             },
             Pending::Interrupted { policy } => {
@@ -97,35 +113,56 @@ pub fn drive(
                     (OnInterrupt::Ask, None) => {
                         return Ok(Ending::NeedsDecision {
                             step: key,
-                            what: "it was running when lifeline stopped and its outcome is unknown; \
+                            what:
+                                "it was running when lifeline stopped and its outcome is unknown; \
                                    pass --interrupted rerun|skip|done"
-                                .into(),
+                                    .into(),
                         });
                     }
                 };
                 match choice {
                     InterruptedChoice::Rerun => {
-                        if let Some(end) = rerun(driver, answers, options, runner, &key, &mut lines, &mut missing)? {
+                        if let Some(end) = rerun(
+                            driver,
+                            answers,
+                            options,
+                            runner,
+                            &key,
+                            &mut lines,
+                            &mut missing,
+                        )? {
                             return Ok(end);
                         }
                     }
                     InterruptedChoice::Skip => {
                         driver.apply(Intent::Skip {
                             step: key.clone(),
-                            reason: "interrupted; skipped by the operator (--interrupted skip)".into(),
+                            reason: "interrupted; skipped by the operator (--interrupted skip)"
+                                .into(),
                         })?;
                     }
                     InterruptedChoice::Done => {
                         driver.apply(Intent::MarkDone {
                             step: key.clone(),
-                            note: Some("interrupted; marked done by the operator (--interrupted done)".into()),
+                            note: Some(
+                                "interrupted; marked done by the operator (--interrupted done)"
+                                    .into(),
+                            ),
                         })?;
                     }
                 }
             }
             Pending::Failed { message } => {
                 if options.retry_failed && retried.insert(key.clone()) {
-                    if let Some(end) = rerun(driver, answers, options, runner, &key, &mut lines, &mut missing)? {
+                    if let Some(end) = rerun(
+                        driver,
+                        answers,
+                        options,
+                        runner,
+                        &key,
+                        &mut lines,
+                        &mut missing,
+                    )? {
                         return Ok(end);
                     }
                 } else {
@@ -134,15 +171,23 @@ pub fn drive(
             }
             Pending::Confirm { word } => match answers.confirmation(&key) {
                 Some(given) if given.trim() == word => {
-                    driver.apply(Intent::Confirm { step: key.clone(), word: word.clone() })?;
+                    driver.apply(Intent::Confirm {
+                        step: key.clone(),
+                        word: word.clone(),
+                    })?;
                 }
                 _ if options.collect_missing => {
-                    driver.apply(Intent::Confirm { step: key.clone(), word: word.clone() })?;
+                    driver.apply(Intent::Confirm {
+                        step: key.clone(),
+                        word: word.clone(),
+                    })?;
                 }
                 _ => {
                     return Ok(Ending::NeedsDecision {
                         step: key,
-                        what: format!("it is a point of no return; confirm with [confirm] \"<step>\" = \"{word}\""),
+                        what: format!(
+                            "it is a point of no return; confirm with [confirm] \"<step>\" = \"{word}\""
+                        ),
                     });
                 }
             },
@@ -153,11 +198,18 @@ pub fn drive(
                 match decision {
                     Some(ManualDecision::Done) => {
                         for item in unticked {
-                            driver.apply(Intent::Tick { step: key.clone(), item, ticked: true })?;
+                            driver.apply(Intent::Tick {
+                                step: key.clone(),
+                                item,
+                                ticked: true,
+                            })?;
                         }
                     }
                     Some(ManualDecision::Skip(reason)) => {
-                        driver.apply(Intent::Skip { step: key.clone(), reason })?;
+                        driver.apply(Intent::Skip {
+                            step: key.clone(),
+                            reason,
+                        })?;
                     }
                     None => {
                         return Ok(Ending::NeedsDecision {
@@ -186,7 +238,11 @@ fn give_answers(
     answers: &AnswersFile,
     options: &HeadlessOptions,
     key: &str,
-    asks: Vec<(String, crate::wizard::InputKind, Option<crate::session::event::AnswerValue>)>,
+    asks: Vec<(
+        String,
+        crate::wizard::InputKind,
+        Option<crate::session::event::AnswerValue>,
+    )>,
     missing: &mut Vec<String>,
 ) -> Result<Option<Ending>, DriverError> {
     for (answer_key, kind, default) in asks {
@@ -195,12 +251,18 @@ fn give_answers(
                 if !missing.contains(&answer_key) {
                     missing.push(answer_key.clone());
                 }
-                driver.apply(Intent::Skip { step: key.to_string(), reason: "dry run: missing answer".into() })?;
+                driver.apply(Intent::Skip {
+                    step: key.to_string(),
+                    reason: "dry run: missing answer".into(),
+                })?;
                 return Ok(None);
             }
             return Ok(Some(Ending::MissingAnswers(vec![answer_key])));
         };
-        match driver.apply(Intent::Answer { key: answer_key.clone(), value }) {
+        match driver.apply(Intent::Answer {
+            key: answer_key.clone(),
+            value,
+        }) {
             Ok(_) => {}
             Err(DriverError::Refused(e)) => return Ok(Some(Ending::InvalidAnswer(e.to_string()))),
             Err(e) => return Err(e),
@@ -240,7 +302,11 @@ fn rerun(
 }
 
 fn finish_or_missing(missing: Vec<String>) -> Ending {
-    if missing.is_empty() { Ending::Finished } else { Ending::MissingAnswers(missing) }
+    if missing.is_empty() {
+        Ending::Finished
+    } else {
+        Ending::MissingAnswers(missing)
+    }
 }
 
 /// Starts the step's next attempt and runs it; `Some` when the drive must stop.
@@ -250,19 +316,28 @@ fn run_step(
     key: &str,
     lines: &mut dyn FnMut(&str),
 ) -> Result<Option<Ending>, DriverError> {
-    let runs = driver.apply(Intent::Start { step: key.to_string() })?;
+    let runs = driver.apply(Intent::Start {
+        step: key.to_string(),
+    })?;
     for request in runs {
         let report = runner.run(&request, lines);
         let outcome = report.outcome.unwrap_or(Outcome::Failed);
         let message = report.message.clone();
         let exit = report.exit_code;
-        driver.apply(Intent::Finished { step: request.step.clone(), attempt: request.attempt, report })?;
+        driver.apply(Intent::Finished {
+            step: request.step.clone(),
+            attempt: request.attempt,
+            report,
+        })?;
         if outcome != Outcome::Succeeded {
             let message = message.unwrap_or_else(|| match exit {
                 Some(code) => format!("{outcome:?} with exit code {code}").to_lowercase(),
                 None => format!("{outcome:?}").to_lowercase(),
             });
-            return Ok(Some(Ending::StepFailed { step: key.to_string(), message }));
+            return Ok(Some(Ending::StepFailed {
+                step: key.to_string(),
+                message,
+            }));
         }
     }
     Ok(None)
@@ -270,12 +345,28 @@ fn run_step(
 
 /// The need, detached from the engine's borrows so the driver can be mutated.
 enum Pending {
-    Answers(Vec<(String, crate::wizard::InputKind, Option<crate::session::event::AnswerValue>)>),
-    Running { attempt: u32 },
-    Interrupted { policy: OnInterrupt },
-    Failed { message: String },
-    Confirm { word: String },
-    Checklist { unticked: Vec<usize> },
+    Answers(
+        Vec<(
+            String,
+            crate::wizard::InputKind,
+            Option<crate::session::event::AnswerValue>,
+        )>,
+    ),
+    Running {
+        attempt: u32,
+    },
+    Interrupted {
+        policy: OnInterrupt,
+    },
+    Failed {
+        message: String,
+    },
+    Confirm {
+        word: String,
+    },
+    Checklist {
+        unticked: Vec<usize>,
+    },
     Execute,
     Acknowledge,
 }
@@ -283,7 +374,9 @@ enum Pending {
 fn summarize(need: &Need<'_>) -> Pending {
     match need {
         Need::Answers(asks) => Pending::Answers(
-            asks.iter().map(|a| (a.key.clone(), a.input.kind, a.default.clone())).collect(),
+            asks.iter()
+                .map(|a| (a.key.clone(), a.input.kind, a.default.clone()))
+                .collect(),
         ),
         Need::Running { attempt } => Pending::Running { attempt: *attempt },
         Need::Interrupted { policy, .. } => Pending::Interrupted { policy: *policy },
@@ -294,7 +387,9 @@ fn summarize(need: &Need<'_>) -> Pending {
             },
         },
         Need::Confirm { word } => Pending::Confirm { word: word.clone() },
-        Need::Checklist { unticked } => Pending::Checklist { unticked: unticked.clone() },
+        Need::Checklist { unticked } => Pending::Checklist {
+            unticked: unticked.clone(),
+        },
         Need::Execute => Pending::Execute,
         Need::Acknowledge => Pending::Acknowledge,
     }

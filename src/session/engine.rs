@@ -464,14 +464,12 @@ impl<'a> Engine<'a> {
     }
 
     fn answer(&self, key: String, value: AnswerValue) -> Result<Vec<Effect>, EngineError> {
-        let Next::Step {
-            step,
-            need: Need::Answers(asks),
-        } = self.next()
-        else {
+        // Whatever the current step still lacks may be answered, even when the step waits on
+        // something else first (an interrupted step whose secret must be given again).
+        let Next::Step { step, .. } = self.next() else {
             return Err(EngineError::UnknownInput(key));
         };
-        let _ = step;
+        let asks = self.missing_answers(&step);
         let Some(ask) = asks.iter().find(|a| a.key == key) else {
             return Err(EngineError::UnknownInput(key));
         };
