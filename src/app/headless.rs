@@ -404,3 +404,15 @@ fn outcome_word(outcome: Outcome) -> &'static str {
         Outcome::SpawnFailed => "could not be started",
     }
 }
+
+/// A runner that runs nothing and reports success: the dry run's stand-in.
+pub struct SucceedingRunner;
+
+impl StepRunner for SucceedingRunner {
+    fn run(&mut self, _request: &crate::session::engine::ExecRequest, _on_line: &mut dyn FnMut(&str)) -> crate::session::engine::RunReport {
+        crate::session::engine::RunReport { outcome: Some(Outcome::Succeeded), exit_code: Some(0), ..Default::default() }
+    }
+    fn attach(&mut self, _step: &str, _attempt: u32, _on_line: &mut dyn FnMut(&str)) -> Attached {
+        Attached::Gone
+    }
+}

@@ -1,0 +1,96 @@
+//! The command-line surface (stable: tests and scripts depend on it).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// A terminal wizard that walks you through restoring a failed OCS 2007 / 2007 R2 deployment.
+#[derive(Debug, Parser)]
+#[command(name = "lifeline", version, about, propagate_version = true)]
+pub struct Cli {
+    /// A folder of your organization's wizards; they override bundled ones with the same id.
+    #[arg(long, global = true, env = "LIFELINE_WIZARDS", value_name = "DIR")]
+    pub wizards: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a recovery (or, with --drill, a drill) with the screens.
+    New {
+        wizard: Option<String>,
+        #[arg(long)]
+        drill: bool,
+        #[arg(long, value_name = "FILE")]
+        inventory: Option<PathBuf>,
+    },
+    /// Resume a session; headless when --answers is given.
+    Resume {
+        session: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// What to do with a step that was running when lifeline stopped (under an `ask` policy).
+        #[arg(long, value_enum)]
+        interrupted: Option<InterruptedArg>,
+        /// Take the session over from the process driving it, leaving this note in the journal.
+        #[arg(long, value_name = "NOTE")]
+        take_over: Option<String>,
+    },
+    /// Run a wizard to its end without screens, from an answers file.
+    Run {
+        /// A bundled wizard id or a path to a wizard file.
+        wizard: String,
+        #[arg(long, value_name = "FILE", required_unless_present = "print_answers_template")]
+        answers: Option<PathBuf>,
+        /// Print a TOML answers template (every input with its default and allowed values).
+        #[arg(long, conflicts_with = "answers")]
+        print_answers_template: bool,
+        /// Simulate: nothing is executed.
+        #[arg(long)]
+        drill: bool,
+        #[arg(long, value_name = "FILE")]
+        inventory: Option<PathBuf>,
+    },
+    /// Print the minimum restore plan for a loss.
+    Plan {
+        #[arg(long)]
+        topology: String,
+        /// Lost roles or other losses, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        lost: Vec<String>,
+        #[arg(long, value_name = "FILE")]
+        inventory: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: PlanFormat,
+    },
+    /// Validate wizard files (the bundled ones when no path is given).
+    Check { paths: Vec<PathBuf> },
+    /// List sessions, unfinished first.
+    Sessions {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Internal: run one step attempt detached from the terminal.
+    #[command(name = "__supervise", hide = true)]
+    Supervise {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// `--interrupted` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum InterruptedArg {
+    Rerun,
+    Skip,
+    Done,
+}
+
+/// `plan --format` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PlanFormat {
+    Md,
+    Json,
+}

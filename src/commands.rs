@@ -1,0 +1,331 @@
+//! The commands behind the CLI: each loads what it needs, runs, and returns an exit code.
+//! Errors carry the exit code and one line for stderr.
+
+use std::path::{Path, PathBuf};
+
+use lifeline::app::answers::AnswersFile;
+use lifeline::app::driver::Driver;
+use lifeline::app::headless::{drive, Ending, HeadlessOptions, InterruptedChoice};
+use lifeline::app::plain_runner::PlainRunner;
+use lifeline::app::store::{self, NewSession};
+use lifeline::app::template::answers_template;
+use lifeline::app::driver::MemoryJournal;
+use lifeline::inventory::Inventory;
+use lifeline::journal;
+use lifeline::session::engine::{Defaults, NoDefaults};
+use lifeline::session::state::SessionState;
+use lifeline::wizard::{self, Catalog};
+
+use crate::cli::{Cli, Command, InterruptedArg, PlanFormat};
+
+/// A failure of a command: its exit code and one line for the operator.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+fn bad(message: impl std::fmt::Display) -> Failure {
+    Failure { code: 2, message: message.to_string() }
+}
+
+/// Runs the parsed command line.
+pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
+    let extra: Vec<PathBuf> = cli.wizards.into_iter().collect();
+    match cli.command {
+        None => home(),
+        Some(Command::New { .. }) => {
+            println!("The interactive screens are not part of this build yet.");
+            println!("Run a wizard headless with: lifeline run WIZARD --answers FILE [--drill]");
+            println!("Get an answers template with: lifeline run WIZARD --print-answers-template");
+            Ok(0)
+        }
+        Some(Command::Check { paths }) => check(&paths),
+        Some(Command::Sessions { json }) => sessions(json),
+        Some(Command::Run { wizard, answers, print_answers_template, drill, inventory }) => {
+            let (catalog, id) = resolve_wizard(&extra, &wizard)?;
+            if print_answers_template {
+                print!("{}", answers_template(&catalog, &id));
+                return Ok(0);
+            }
+            let answers_path = answers.ok_or_else(|| bad("--answers FILE is required"))?;
+            run(&catalog, &id, &answers_path, drill, inventory.as_deref())
+        }
+        Some(Command::Resume { session, answers, interrupted, take_over }) => {
+            let Some(answers) = answers else {
+                println!("The interactive screens are not part of this build yet; resume headless with --answers FILE.");
+                return sessions(false);
+            };
+            let session = session.ok_or_else(|| bad("name the session to resume (see 'lifeline sessions')"))?;
+            let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+            resume(&catalog, &session, &answers, interrupted, take_over.as_deref())
+        }
+        Some(Command::Plan { topology, lost, inventory, format }) => plan(&extra, &topology, &lost, inventory.as_deref(), format),
+        Some(Command::Supervise { args }) => Ok(lifeline::exec::supervise_from_args(&args) as u8),
+    }
+}
+
+fn first_diag(diags: &[wizard::Diagnostic]) -> String {
+    let mut lines: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+    if lines.len() > 1 {
+        lines.push(format!("({} errors; run 'lifeline check')", diags.len()));
+    }
+    lines.join("\n")
+}
+
+fn home() -> Result<u8, Failure> {
+    let home = journal::lifeline_home().map_err(bad)?;
+    let all = store::summaries(&home).map_err(bad)?;
+    let unfinished: Vec<_> = all.iter().filter(|s| !matches!(s.state, "finished" | "aborted")).collect();
+    if unfinished.is_empty() {
+        println!("No unfinished sessions.");
+    } else {
+        println!("Unfinished sessions:");
+        for s in unfinished {
+            println!(
+                "  {}  {}{}  {}  step {}/{}: {}",
+                s.id,
+                s.wizard,
+                if s.drill { " (drill)" } else { "" },
+                s.state,
+                s.steps_done,
+                s.steps_total,
+                s.current_title.clone().unwrap_or_default()
+            );
+        }
+    }
+    println!("Start a recovery:  lifeline run restore-service --answers FILE   (template: --print-answers-template)");
+    println!("Resume a session:  lifeline resume SESSION --answers FILE");
+    Ok(0)
+}
+
+fn check(paths: &[PathBuf]) -> Result<u8, Failure> {
+    let diags = wizard::check_paths(paths);
+    if diags.is_empty() {
+        let what = if paths.is_empty() { "bundled wizards".to_string() } else { format!("{} path(s)", paths.len()) };
+        println!("ok: {what} checked, no errors");
+        return Ok(0);
+    }
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    Err(bad(format!("{} error(s) in wizard files", diags.len())))
+}
+
+fn sessions(json: bool) -> Result<u8, Failure> {
+    let home = journal::lifeline_home().map_err(bad)?;
+    let all = store::summaries(&home).map_err(bad)?;
+    if json {
+        let text = serde_json::to_string_pretty(&all).map_err(bad)?;
+        println!("{text}");
+        return Ok(0);
+    }
+    if all.is_empty() {
+        println!("No sessions yet.");
+    }
+    for s in &all {
+        let lock = s.locked_by.as_ref().map(|h| format!("  driven by {}@{} (pid {})", h.user, h.host, h.pid)).unwrap_or_default();
+        println!(
+            "{}  {:<28} {:<11} {}/{}  {}{}",
+            s.id,
+            format!("{}{}", s.wizard, if s.drill { " (drill)" } else { "" }),
+            s.state,
+            s.steps_done,
+            s.steps_total,
+            s.error.clone().or(s.current_title.clone()).unwrap_or_default(),
+            lock
+        );
+    }
+    Ok(0)
+}
+
+/// The catalog and the root id: a bundled (or --wizards) id, or a path to a file.
+fn resolve_wizard(extra: &[PathBuf], arg: &str) -> Result<(Catalog, String), Failure> {
+    let mut catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    if catalog.get(arg).is_some() {
+        return Ok((catalog, arg.to_string()));
+    }
+    let path = Path::new(arg);
+    if !path.exists() {
+        let known: Vec<&str> = catalog.wizards.keys().map(String::as_str).collect();
+        return Err(bad(format!("no wizard '{arg}' (bundled: {}; or give a path to a .toml file)", known.join(", "))));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read '{arg}': {e}")))?;
+    let source = wizard::WizardSource { path: arg.to_string(), text };
+    let (checked, diags) = wizard::check_catalog(&[source], &catalog);
+    if !diags.is_empty() {
+        for d in &diags {
+            eprintln!("{d}");
+        }
+        return Err(bad(format!("{} error(s) in '{arg}'", diags.len())));
+    }
+    let Some(w) = checked.wizards.values().next().cloned() else {
+        return Err(bad(format!("'{arg}' holds no wizard")));
+    };
+    let id = w.id.clone();
+    for w in checked.wizards.into_values() {
+        catalog.insert(w);
+    }
+    Ok((catalog, id))
+}
+
+fn load_inventory(path: Option<&Path>) -> Result<Option<(Inventory, String)>, Failure> {
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read inventory '{}': {e}", path.display())))?;
+    let inventory = Inventory::parse(&path.display().to_string(), &text).map_err(bad)?;
+    Ok(Some((inventory, text)))
+}
+
+fn run(catalog: &Catalog, id: &str, answers_path: &Path, drill: bool, inventory: Option<&Path>) -> Result<u8, Failure> {
+    let answers = AnswersFile::load(answers_path).map_err(bad)?;
+    let label = answers_path.display().to_string();
+    answers.check_ids(&label, catalog, id).map_err(bad)?;
+    let inventory = load_inventory(inventory)?;
+    let defaults = |inv: &Option<(Inventory, String)>| -> Box<dyn Defaults> {
+        match inv {
+            Some((i, _)) => Box::new(i.clone()),
+            None => Box::new(NoDefaults),
+        }
+    };
+    // A dry run over memory first: every missing answer is reported before anything starts.
+    dry_run(catalog, id, &answers, drill, defaults(&inventory), &label)?;
+    let home = journal::lifeline_home().map_err(bad)?;
+    let target_s = inventory.as_ref().and_then(|(i, _)| i.target_for_wizard(id));
+    let mut opened = store::start(
+        &home,
+        NewSession {
+            catalog,
+            wizard: id,
+            drill,
+            inventory_text: inventory.as_ref().map(|(_, t)| t.as_str()),
+            scenario: None,
+            target_s,
+        },
+    )
+    .map_err(bad)?;
+    println!("session {} started ({})", opened.id, if drill { "drill: nothing is executed" } else { "real run" });
+    let dir = opened.dir.clone();
+    let session_id = opened.id.clone();
+    let mut driver = opened.driver(defaults(&inventory));
+    drive_and_report(&mut driver, &answers, &dir, &session_id, HeadlessOptions::default())
+}
+
+fn dry_run(catalog: &Catalog, id: &str, answers: &AnswersFile, drill: bool, defaults: Box<dyn Defaults>, label: &str) -> Result<(), Failure> {
+    let mut memory = MemoryJournal::default();
+    let mut driver = Driver::new(catalog.clone(), id.to_string(), SessionState::default(), defaults, Box::new(&mut memory));
+    driver
+        .append(lifeline::session::event::Event::SessionStarted {
+            session: "dry-run".into(),
+            wizard: id.into(),
+            wizard_hash: String::new(),
+            wizard_version: String::new(),
+            inventory_hash: None,
+            operator: journal::current_operator(),
+            drill,
+            lifeline_version: String::new(),
+            scenario: None,
+            target_s: None,
+        })
+        .map_err(bad)?;
+    let mut runner = lifeline::app::headless::SucceedingRunner;
+    let options = HeadlessOptions { collect_missing: true, ..HeadlessOptions::default() };
+    match drive(&mut driver, answers, &mut runner, &options, &mut |_, _| {}).map_err(bad)? {
+        Ending::MissingAnswers(keys) => {
+            let list: Vec<String> = keys.iter().map(|k| format!("'{k}'")).collect();
+            Err(bad(format!("'{label}': no value and no default for: {}", list.join(", "))))
+        }
+        Ending::InvalidAnswer(message) => Err(bad(format!("'{label}': {message}"))),
+        _ => Ok(()),
+    }
+}
+
+fn drive_and_report(
+    driver: &mut Driver<'_>,
+    answers: &AnswersFile,
+    dir: &Path,
+    session_id: &str,
+    options: HeadlessOptions,
+) -> Result<u8, Failure> {
+    let mut runner = PlainRunner { session_dir: dir.to_path_buf(), drill_speed: drill_speed() };
+    let mut last_step = String::new();
+    let ending = drive(driver, answers, &mut runner, &options, &mut |step, line| {
+        if step != last_step {
+            println!("== {step}");
+            last_step = step.to_string();
+        }
+        println!("   {line}");
+    })
+    .map_err(|e| Failure { code: 1, message: format!("session {session_id}: {e}") })?;
+    let resume_hint = format!("lifeline resume {session_id} --answers FILE");
+    match ending {
+        Ending::Finished => {
+            println!("session {session_id} finished");
+            Ok(0)
+        }
+        Ending::Aborted(reason) => {
+            println!("session {session_id} was aborted: {reason}");
+            Ok(0)
+        }
+        Ending::StepFailed { step, message } => Err(Failure {
+            code: 1,
+            message: format!("step '{step}' failed: {message}; session {session_id} is saved, fix the cause and run: {resume_hint}"),
+        }),
+        Ending::NeedsDecision { step, what } => Err(Failure {
+            code: 3,
+            message: format!("step '{step}' needs an operator decision: {what}; then: {resume_hint}"),
+        }),
+        Ending::MissingAnswers(keys) => Err(bad(format!(
+            "no value and no default for: {}; session {session_id} is saved",
+            keys.iter().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", ")
+        ))),
+        Ending::InvalidAnswer(message) => Err(bad(format!("{message}; session {session_id} is saved"))),
+    }
+}
+
+fn drill_speed() -> f64 {
+    std::env::var("LIFELINE_DRILL_SPEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0)
+}
+
+fn resume(current: &Catalog, session: &str, answers_path: &Path, interrupted: Option<InterruptedArg>, take_over: Option<&str>) -> Result<u8, Failure> {
+    let answers = AnswersFile::load(answers_path).map_err(bad)?;
+    let home = journal::lifeline_home().map_err(bad)?;
+    let dir = journal::find_session(&home, session).map_err(bad)?;
+    let mut opened = store::open(&dir, Some(current), take_over).map_err(bad)?;
+    for w in &opened.warnings {
+        eprintln!("lifeline: warning: {w}");
+    }
+    let id = opened.wizard_id();
+    answers.check_ids(&answers_path.display().to_string(), &opened.catalog, &id).map_err(bad)?;
+    let inventory = match &opened.inventory_text {
+        Some(text) => Some(Inventory::parse("inventory.toml (pinned)", text).map_err(bad)?),
+        None => None,
+    };
+    let defaults: Box<dyn Defaults> = match inventory {
+        Some(i) => Box::new(i),
+        None => Box::new(NoDefaults),
+    };
+    let session_id = opened.id.clone();
+    println!("session {session_id} resumed");
+    let options = HeadlessOptions {
+        interrupted: interrupted.map(|i| match i {
+            InterruptedArg::Rerun => InterruptedChoice::Rerun,
+            InterruptedArg::Skip => InterruptedChoice::Skip,
+            InterruptedArg::Done => InterruptedChoice::Done,
+        }),
+        retry_failed: true,
+        collect_missing: false,
+    };
+    let dir = opened.dir.clone();
+    let mut driver = opened.driver(defaults);
+    drive_and_report(&mut driver, &answers, &dir, &session_id, options)
+}
+
+fn plan(extra: &[PathBuf], topology: &str, lost: &[String], inventory: Option<&Path>, format: PlanFormat) -> Result<u8, Failure> {
+    let catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    let inventory = load_inventory(inventory)?;
+    let plan = lifeline::plan::build_plan(topology, lost, inventory.as_ref().map(|(i, _)| i), &catalog).map_err(bad)?;
+    match format {
+        PlanFormat::Md => print!("{}", lifeline::plan::render_markdown(&plan)),
+        PlanFormat::Json => println!("{}", serde_json::to_string_pretty(&lifeline::plan::render_json(&plan)).map_err(bad)?),
+    }
+    Ok(0)
+}
