@@ -439,3 +439,70 @@ proptest! {
         prop_assert_eq!(replayed, live);
     }
 }
+
+const VERIFIED: &str = r#"
+id = "verified"
+title = "Verified restore"
+version = "1"
+description = "A restore whose outcome can be verified after an interruption."
+
+[[steps]]
+id = "restore"
+kind = "command"
+title = "Restore"
+argv = ["sqlcmd", "-Q", "RESTORE DATABASE [RTC]"]
+on_interrupt = "check"
+verify = { kind = "path-exists", path = "/tmp/rtc.restored" }
+"#;
+
+#[test]
+fn the_check_policy_verifies_instead_of_rerunning() {
+    let mut catalog = Catalog::default();
+    catalog.insert(toml::from_str::<Wizard>(VERIFIED).expect("parses"));
+    let mut journal = MemoryJournal::default();
+    {
+        let mut d = Driver::new(
+            catalog.clone(),
+            "verified".into(),
+            SessionState::default(),
+            Box::new(NoDefaults),
+            Box::new(&mut journal),
+        );
+        d.append(started()).expect("start");
+        let runs = d
+            .apply(Intent::Start {
+                step: "restore".into(),
+            })
+            .expect("start step");
+        assert_eq!(runs.len(), 1);
+    }
+    let state = SessionState::replay(&journal.records).expect("replay");
+    let mut runner = Recorder::default();
+    let mut d = Driver::new(
+        catalog,
+        "verified".into(),
+        state,
+        Box::new(NoDefaults),
+        Box::new(&mut journal),
+    );
+    let ending = drive(
+        &mut d,
+        &AnswersFile::default(),
+        &mut runner,
+        &HeadlessOptions::default(),
+        &mut |_, _| {},
+    )
+    .expect("drive");
+    assert_eq!(ending, Ending::Finished);
+    assert!(
+        runner
+            .runs
+            .iter()
+            .all(|argv| argv.first().map(String::as_str) != Some("sqlcmd")),
+        "the restore was not run again"
+    );
+    assert!(matches!(
+        d.state.step("restore").status,
+        StepStatus::MarkedDone { .. }
+    ));
+}

@@ -109,7 +109,25 @@ pub fn drive(
                 let choice = match (policy, options.interrupted) {
                     (_, Some(choice)) => choice,
                     (OnInterrupt::Rerun, None) => InterruptedChoice::Rerun,
-                    (OnInterrupt::Check, None) => InterruptedChoice::Rerun,
+                    (OnInterrupt::Check, None) => match verify(driver, runner, &key, &mut lines)? {
+                        Verified::Passed(note) => {
+                            driver.apply(Intent::MarkDone {
+                                step: key.clone(),
+                                note: Some(note),
+                            })?;
+                            continue;
+                        }
+                        Verified::Failed(why) => {
+                            return Ok(Ending::NeedsDecision {
+                                step: key,
+                                what: format!(
+                                    "it was running when lifeline stopped and its verification did not pass ({why}); \
+                                     pass --interrupted rerun|skip|done"
+                                ),
+                            });
+                        }
+                        Verified::NotPossible => InterruptedChoice::Rerun,
+                    },
                     (OnInterrupt::Ask, None) => {
                         return Ok(Ending::NeedsDecision {
                             step: key,
@@ -229,6 +247,43 @@ pub fn drive(
                 driver.apply(Intent::Acknowledge { step: key.clone() })?;
             }
         }
+    }
+}
+
+enum Verified {
+    Passed(String),
+    Failed(String),
+    /// No verification is defined (a check step re-runs itself instead).
+    NotPossible,
+}
+
+/// Runs the verification of an interrupted step (not journaled as an attempt).
+fn verify(
+    driver: &mut Driver<'_>,
+    runner: &mut dyn StepRunner,
+    key: &str,
+    lines: &mut dyn FnMut(&str),
+) -> Result<Verified, DriverError> {
+    let request = {
+        let engine = driver.engine();
+        let Some(step) = engine.steps().into_iter().find(|s| s.key == key) else {
+            return Ok(Verified::NotPossible);
+        };
+        match engine.verify_request(&step) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(Verified::NotPossible),
+            Err(e) => return Ok(Verified::Failed(e.to_string())),
+        }
+    };
+    let report = runner.run(&request, lines);
+    if report.outcome == Some(Outcome::Succeeded) {
+        Ok(Verified::Passed(
+            "interrupted; its verification passed on resume, so it was not run again".into(),
+        ))
+    } else {
+        Ok(Verified::Failed(
+            report.message.unwrap_or_else(|| "the check failed".into()),
+        ))
     }
 }
 
@@ -409,8 +464,16 @@ fn outcome_word(outcome: Outcome) -> &'static str {
 pub struct SucceedingRunner;
 
 impl StepRunner for SucceedingRunner {
-    fn run(&mut self, _request: &crate::session::engine::ExecRequest, _on_line: &mut dyn FnMut(&str)) -> crate::session::engine::RunReport {
-        crate::session::engine::RunReport { outcome: Some(Outcome::Succeeded), exit_code: Some(0), ..Default::default() }
+    fn run(
+        &mut self,
+        _request: &crate::session::engine::ExecRequest,
+        _on_line: &mut dyn FnMut(&str),
+    ) -> crate::session::engine::RunReport {
+        crate::session::engine::RunReport {
+            outcome: Some(Outcome::Succeeded),
+            exit_code: Some(0),
+            ..Default::default()
+        }
     }
     fn attach(&mut self, _step: &str, _attempt: u32, _on_line: &mut dyn FnMut(&str)) -> Attached {
         Attached::Gone

@@ -4,5 +4,3 @@ pub mod answers;
 pub mod driver;
 pub mod headless;
 pub mod plain_runner;
-pub mod store;
-pub mod template;

@@ -28,7 +28,13 @@ pub struct PlainRunner {
 pub fn step_stem(step: &str, attempt: u32) -> String {
     let readable: String = step
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(60)
         .collect();
     let hash = crc32fast::hash(step.as_bytes());
@@ -40,7 +46,9 @@ pub fn step_stem(step: &str, attempt: u32) -> String {
 pub fn redact(text: &str, secrets: &[String]) -> String {
     let mut sorted: Vec<&String> = secrets.iter().filter(|s| !s.is_empty()).collect();
     sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    sorted.iter().fold(text.to_string(), |acc, s| acc.replace(s.as_str(), REDACTED))
+    sorted
+        .iter()
+        .fold(text.to_string(), |acc, s| acc.replace(s.as_str(), REDACTED))
 }
 
 impl PlainRunner {
@@ -58,7 +66,11 @@ impl StepRunner for PlainRunner {
         let mut out = match open_output(&path) {
             Ok(f) => f,
             Err(e) => {
-                return failure(Outcome::Failed, format!("cannot write step output '{}': {e}", path.display()), started);
+                return failure(
+                    Outcome::Failed,
+                    format!("cannot write step output '{}': {e}", path.display()),
+                    started,
+                );
             }
         };
         let mut tail: Vec<String> = Vec::new();
@@ -75,7 +87,9 @@ impl StepRunner for PlainRunner {
             for line in sim.output.lines() {
                 emit(line, &mut tail);
             }
-            std::thread::sleep(Duration::from_secs_f64(sim.duration_s as f64 * self.drill_speed));
+            std::thread::sleep(Duration::from_secs_f64(
+                sim.duration_s as f64 * self.drill_speed,
+            ));
             return RunReport {
                 outcome: Some(sim.outcome),
                 exit_code: Some(sim.exit_code),
@@ -93,12 +107,23 @@ impl StepRunner for PlainRunner {
             );
         }
         let Some((program, args)) = request.argv.split_first() else {
-            return failure(Outcome::SpawnFailed, "the step has no command".into(), started);
+            return failure(
+                Outcome::SpawnFailed,
+                "the step has no command".into(),
+                started,
+            );
         };
         let shown = request.display_argv.join(" ");
         let mut command = Command::new(program);
-        command.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
-        command.stdin(if request.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        command
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        command.stdin(if request.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         if let Some(dir) = &request.cwd {
             command.current_dir(dir);
         }
@@ -107,11 +132,19 @@ impl StepRunner for PlainRunner {
             Ok(c) => c,
             Err(e) => {
                 let why = match e.kind() {
-                    std::io::ErrorKind::NotFound => format!("program '{program}' not found on PATH"),
-                    std::io::ErrorKind::PermissionDenied => format!("permission denied running '{program}'"),
+                    std::io::ErrorKind::NotFound => {
+                        format!("program '{program}' not found on PATH")
+                    }
+                    std::io::ErrorKind::PermissionDenied => {
+                        format!("permission denied running '{program}'")
+                    }
                     _ => format!("could not start '{program}': {e}"),
                 };
-                return failure(Outcome::SpawnFailed, format!("{why} (the step would have run: {shown})"), started);
+                return failure(
+                    Outcome::SpawnFailed,
+                    format!("{why} (the step would have run: {shown})"),
+                    started,
+                );
             }
         };
         if let (Some(text), Some(mut stdin)) = (&request.stdin, child.stdin.take()) {
@@ -123,8 +156,14 @@ impl StepRunner for PlainRunner {
         // stdout and stderr interleave in arrival order through one channel.
         let (tx, rx) = mpsc::channel::<String>();
         let readers: Vec<_> = [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
         ]
         .into_iter()
         .flatten()
@@ -132,7 +171,9 @@ impl StepRunner for PlainRunner {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).split(b'\n').map_while(Result::ok) {
-                    let text = String::from_utf8_lossy(&line).trim_end_matches('\r').to_string();
+                    let text = String::from_utf8_lossy(&line)
+                        .trim_end_matches('\r')
+                        .to_string();
                     if tx.send(text).is_err() {
                         break;
                     }
@@ -181,7 +222,12 @@ impl StepRunner for PlainRunner {
             duration_ms,
             output: Some(rel),
             tail,
-            message: timed_out.then(|| format!("stopped after the {}s timeout", request.timeout_s.unwrap_or(0))),
+            message: timed_out.then(|| {
+                format!(
+                    "stopped after the {}s timeout",
+                    request.timeout_s.unwrap_or(0)
+                )
+            }),
         }
     }
 

@@ -704,6 +704,42 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// The verification of an interrupted step under the `check` policy: the command step's
+    /// `verify`, or a check step's own check. Not an attempt: nothing is journaled as started.
+    pub fn verify_request(
+        &self,
+        step: &PlannedStep<'a>,
+    ) -> Result<Option<ExecRequest>, EngineError> {
+        let spec = match (step.def.kind, &step.def.verify, &step.def.check) {
+            (StepKind::Command, Some(verify), _) => verify,
+            (StepKind::Check, _, Some(check)) => check,
+            _ => return Ok(None),
+        };
+        let mut request = self.exec_request(step, 0)?;
+        // A `command` verification runs the step's own argv only for check steps; for a command
+        // step its argv is the work itself, which must not run again here.
+        if matches!(spec, CheckSpec::Command { .. }) && step.def.kind == StepKind::Command {
+            return Ok(None);
+        }
+        let fill = |t: &str| -> Result<String, EngineError> {
+            render(t, |name| self.value_for(step, name, false)).map_err(|missing| {
+                EngineError::NotNow {
+                    step: step.key.clone(),
+                    why: format!("no value for '{}'", missing.join("', '")),
+                }
+            })
+        };
+        request.check = Some(render_check(spec, &fill)?);
+        if spec.is_read_only() {
+            // Only the check runs; never the step's own command.
+            request.argv.clear();
+            request.display_argv.clear();
+            request.stdin = None;
+        }
+        request.simulate = None;
+        Ok(Some(request))
+    }
+
     /// A placeholder's value as text; secrets come from memory, or `****` when redacting.
     fn value_for(&self, step: &PlannedStep<'a>, name: &str, redact: bool) -> Option<String> {
         let value = step.lookup(&self.state.answers, self.drill(), name)?;

@@ -1,0 +1,281 @@
+//! The real binary, killed mid-step: the session shows as interrupted, resume applies the
+//! step's policy, and no finished step ever runs again (the stub logs every invocation).
+#![cfg(unix)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{Sandbox, fixture};
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn sessions_json(sb: &Sandbox) -> serde_json::Value {
+    let out = sb
+        .lifeline()
+        .args(["sessions", "--json"])
+        .output()
+        .expect("run sessions");
+    assert!(
+        out.status.success(),
+        "sessions failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("sessions --json is JSON")
+}
+
+#[test]
+fn killed_mid_step_resumes_by_policy_and_never_reruns_a_finished_step() {
+    let sb = Sandbox::new();
+    sb.stub("lcscmd");
+    sb.arm_sleep_once();
+    let answers = sb.write("answers.toml", "[answers]\npool_name = \"pool01\"\n");
+    let wizard = fixture("e2e/sleepy.toml");
+
+    let mut child = sb
+        .lifeline()
+        .args([
+            "run",
+            wizard.to_str().expect("utf-8 path"),
+            "--answers",
+            answers.to_str().expect("utf-8"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn lifeline");
+    wait_for("the slow step to start", || {
+        sb.invocations()
+            .iter()
+            .any(|l| l.starts_with("lcscmd slow"))
+    });
+    child.kill().expect("SIGKILL lifeline");
+    let _ = child.wait();
+
+    let list = sessions_json(&sb);
+    let s = &list[0];
+    assert_eq!(s["state"], "interrupted", "{list:#}");
+    assert_eq!(s["current_step"], "slow");
+    assert_eq!(s["wizard"], "sleepy");
+    assert_eq!(s["drill"], false);
+    assert_eq!(s["locked_by"], serde_json::Value::Null);
+    let id = s["id"].as_str().expect("id").to_string();
+
+    // The slow step's policy is `ask`: a headless resume without --interrupted stops with exit 3.
+    let out = sb
+        .lifeline()
+        .args(["resume", &id, "--answers", answers.to_str().expect("utf-8")])
+        .output()
+        .expect("resume");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("step 'slow' needs an operator decision")
+    );
+
+    // --interrupted rerun: the slow step runs again (attempt 2), then the last one; never the first.
+    let out = sb
+        .lifeline()
+        .args([
+            "resume",
+            &id,
+            "--answers",
+            answers.to_str().expect("utf-8"),
+            "--interrupted",
+            "rerun",
+        ])
+        .output()
+        .expect("resume");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        sb.invocations(),
+        vec![
+            "lcscmd first /poolname:pool01",
+            "lcscmd slow /poolname:pool01",
+            "lcscmd slow /poolname:pool01",
+            "lcscmd last"
+        ]
+    );
+    let list = sessions_json(&sb);
+    assert_eq!(list[0]["state"], "finished");
+    assert_eq!(list[0]["steps_done"], list[0]["steps_total"]);
+
+    // A finished session refuses to run anything again.
+    let out = sb
+        .lifeline()
+        .args(["resume", &id, "--answers", answers.to_str().expect("utf-8")])
+        .output()
+        .expect("resume");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(sb.invocations().len(), 4);
+}
+
+#[test]
+fn a_failed_step_exits_1_and_a_resume_retries_only_it() {
+    let sb = Sandbox::new();
+    sb.stub("lcscmd");
+    let answers = sb.write("answers.toml", "[answers]\n");
+    let wizard = fixture("e2e/sleepy.toml");
+    let out = sb
+        .lifeline()
+        .env("STUB_EXIT", "4")
+        .args([
+            "run",
+            wizard.to_str().expect("utf-8"),
+            "--answers",
+            answers.to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("step 'first' failed") && stderr.contains("exit code 4"),
+        "{stderr}"
+    );
+    let id = sessions_json(&sb)[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    assert_eq!(sessions_json(&sb)[0]["state"], "failed");
+    let out = sb
+        .lifeline()
+        .args(["resume", &id, "--answers", answers.to_str().expect("utf-8")])
+        .output()
+        .expect("resume");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        sb.invocations().len(),
+        4,
+        "first twice, slow and last once: {:?}",
+        sb.invocations()
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_exit_2_and_creates_no_session() {
+    let sb = Sandbox::new();
+    let wizard = fixture("e2e/sleepy.toml");
+    let w = wizard.to_str().expect("utf-8");
+    let unknown = sb.write(
+        "unknown.toml",
+        "[answers]\npool_name = \"p\"\nbogus = 1\nalso_bogus = \"x\"\n",
+    );
+    let out = sb
+        .lifeline()
+        .args(["run", w, "--answers", unknown.to_str().expect("utf-8")])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("'also_bogus', 'bogus'"), "{stderr}");
+
+    for (args, needle) in [
+        (
+            vec!["run", "no-such-wizard", "--answers", "x.toml"],
+            "no wizard 'no-such-wizard'",
+        ),
+        (
+            vec![
+                "resume",
+                "nope",
+                "--answers",
+                unknown.to_str().expect("utf-8"),
+            ],
+            "nope",
+        ),
+        (
+            vec!["run", w, "--answers", "/nonexistent/answers.toml"],
+            "cannot read answers file",
+        ),
+    ] {
+        let out = sb.lifeline().args(&args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    assert_eq!(
+        sessions_json(&sb).as_array().map(Vec::len),
+        Some(0),
+        "no session was created"
+    );
+
+    let out = sb
+        .lifeline()
+        .env("LIFELINE_HOME", "/proc/forbidden/home")
+        .args(["sessions"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/proc/forbidden/home"));
+}
+
+#[test]
+fn a_corrupt_journal_is_reported_with_its_line_and_left_untouched() {
+    let sb = Sandbox::new();
+    sb.stub("lcscmd");
+    let answers = sb.write("answers.toml", "[answers]\n");
+    let wizard = fixture("e2e/sleepy.toml");
+    let out = sb
+        .lifeline()
+        .args([
+            "run",
+            wizard.to_str().expect("utf-8"),
+            "--answers",
+            answers.to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = sessions_json(&sb)[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let journal = sb.home().join("sessions").join(&id).join("journal.jsonl");
+    let mut bytes = std::fs::read(&journal).expect("read journal");
+    let second_line = bytes.iter().position(|&b| b == b'\n').expect("newline") + 20;
+    bytes[second_line] ^= 0x20;
+    std::fs::write(&journal, &bytes).expect("write");
+    let out = sb
+        .lifeline()
+        .args(["resume", &id, "--answers", answers.to_str().expect("utf-8")])
+        .output()
+        .expect("resume");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("journal.jsonl':2:"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&journal).expect("read"),
+        bytes,
+        "the journal was not modified"
+    );
+    assert_eq!(sessions_json(&sb)[0]["state"], "unreadable");
+}
