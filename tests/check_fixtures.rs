@@ -129,3 +129,47 @@ fn the_format_reference_shows_the_example_fixtures_verbatim() {
         );
     }
 }
+
+#[test]
+fn the_example_expands_through_the_engine_as_the_reference_describes() {
+    use lifeline::session::steps::expand;
+    use lifeline::session::{AnswerValue, Answers};
+    use lifeline::wizard::validate::validate_value;
+    use lifeline::wizard::{Catalog, WizardSource, check_catalog};
+
+    let sources: Vec<WizardSource> = toml_files(&fixtures().join("valid"))
+        .iter()
+        .map(|p| WizardSource {
+            path: p.display().to_string(),
+            text: fs::read_to_string(p).unwrap(),
+        })
+        .collect();
+    let (catalog, diags) = check_catalog(&sources, &Catalog::default());
+    assert!(diags.is_empty(), "{diags:?}");
+    let mut answers = Answers::new();
+    // Ticked out of order: the validated answer, and so the instances, follow the options.
+    let lost = catalog.input("example-restore", "lost").unwrap();
+    let ticked = AnswerValue::List(vec!["edge".into(), "standard-edition".into()]);
+    answers.insert("lost".into(), validate_value(lost, &ticked).unwrap());
+    answers.insert("os_healthy".into(), AnswerValue::Bool(true));
+    let steps = expand(&catalog, "example-restore", &answers, false);
+    let applicable: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.applies != lifeline::wizard::condition::Truth::False)
+        .map(|s| s.key.as_str())
+        .collect();
+    let at = |key: &str| applicable.iter().position(|k| *k == key);
+    assert!(at("rebuild-first").is_none(), "{applicable:?}");
+    assert!(
+        at("per-server[standard-edition]/import-machine") < at("per-server[edge]/edge-by-hand")
+    );
+    assert!(
+        at("per-server[edge]/import-machine").is_none(),
+        "{applicable:?}"
+    );
+    assert!(at("per-server[standard-edition]/edge-by-hand").is_none());
+    // A drill leaves out the step meant only for a real recovery.
+    let drill = expand(&catalog, "example-restore", &answers, true);
+    let note = drill.iter().find(|s| s.key == "practice-note").unwrap();
+    assert_eq!(note.applies, lifeline::wizard::condition::Truth::False);
+}
