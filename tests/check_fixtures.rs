@@ -47,7 +47,8 @@ fn compare(target: &Path, files: &[PathBuf]) -> Vec<String> {
         by_file
             .entry(d.path.clone())
             .or_default()
-            .push(d.located_message());
+            // Messages that name another file use '/' whatever the platform's separator.
+            .push(d.located_message().replace('\\', "/"));
     }
     let mut problems = Vec::new();
     for file in files {
