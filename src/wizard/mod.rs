@@ -1,12 +1,25 @@
 //! The wizard format: types, loading, validation of values, templates and conditions.
 
+pub mod bundled;
+pub mod check;
 pub mod condition;
+pub mod diag;
+pub mod load;
 pub mod model;
+pub mod reach;
+pub mod rules;
+pub mod schema;
+pub mod spans;
 pub mod template;
 pub mod validate;
+pub mod when_check;
 
 use std::collections::BTreeMap;
 
+pub use bundled::{bundled_sources, check_paths, content_hash, load_catalog};
+pub use check::check_catalog;
+pub use diag::Diagnostic;
+pub use load::{LoadedWizard, WizardSource, load_wizard, parse_wizard};
 pub use model::*;
 
 /// Every wizard available to a session, by id.

@@ -1,0 +1,40 @@
+//! Embeds the bundled wizard definitions (`wizards/*.toml`) in the binary.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=wizards");
+    let root = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let dir = root.join("wizards");
+    let mut files: Vec<PathBuf> = match fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    let mut out = String::from(
+        "/// The bundled wizard files: (file name, text), sorted by name.\n\
+         pub static BUNDLED: &[(&str, &str)] = &[\n",
+    );
+    for file in &files {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            name,
+            file.to_string_lossy()
+        ));
+    }
+    out.push_str("];\n");
+    let target =
+        Path::new(&env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("bundled_wizards.rs");
+    fs::write(&target, out).expect("OUT_DIR is writable");
+}
