@@ -288,10 +288,11 @@ impl<'a> Engine<'a> {
                 exit_code: record.exit_code,
             };
         }
-        if let Some(word) = &step.def.confirm {
-            if !record.confirmed && self.runs_for_real(step.def) {
-                return Need::Confirm { word: word.clone() };
-            }
+        if let Some(word) = &step.def.confirm
+            && !record.confirmed
+            && self.runs_for_real(step.def)
+        {
+            return Need::Confirm { word: word.clone() };
         }
         match step.def.kind {
             StepKind::Manual => {
@@ -391,12 +392,11 @@ impl<'a> Engine<'a> {
                 step.lookup(&self.state.answers, self.drill(), n)
                     .map(|v| v.as_text())
             });
-            if let Ok(key) = key {
-                if let Some(v) = self.defaults.lookup(&key) {
-                    if let Ok(valid) = validate_value(input, &v) {
-                        return Some(valid);
-                    }
-                }
+            if let Ok(key) = key
+                && let Some(v) = self.defaults.lookup(&key)
+                && let Ok(valid) = validate_value(input, &v)
+            {
+                return Some(valid);
             }
         }
         let literal = input.default.as_ref()?;
