@@ -176,7 +176,11 @@ fn legal_events(ops: &[Op]) -> Vec<Event> {
             // A refused event leaves the state exactly as it was.
             let before = state.clone();
             let seq = state.last_seq + 1;
-            let refused = state.apply(&Record { seq, at: now, event });
+            let refused = state.apply(&Record {
+                seq,
+                at: now,
+                event,
+            });
             assert!(refused.is_err());
             assert_eq!(state, before);
         }
