@@ -229,11 +229,11 @@ impl SessionState {
                 found: record.seq,
             });
         }
-        let mut next = self.clone();
-        next.apply_event(&record.event, record.at)?;
-        next.last_seq = record.seq;
-        next.updated_at = Some(record.at);
-        *self = next;
+        // In place: `apply_event` checks before it changes anything, so a refused event
+        // leaves the state as it was (cloning the whole state per event made replay quadratic).
+        self.apply_event(&record.event, record.at)?;
+        self.last_seq = record.seq;
+        self.updated_at = Some(record.at);
         Ok(())
     }
 
@@ -336,7 +336,8 @@ impl SessionState {
             return Ok(());
         };
         let key = key.to_string();
-        let rec = self.steps.entry(key.clone()).or_default();
+        // A copy of this one step, stored back only if the event is legal.
+        let mut rec = self.steps.get(&key).cloned().unwrap_or_default();
         let open = matches!(
             rec.status,
             StepStatus::Pending
@@ -447,6 +448,7 @@ impl SessionState {
             }
             _ => {}
         }
+        self.steps.insert(key, rec);
         Ok(())
     }
 }

@@ -1,0 +1,196 @@
+//! Reading a journal: whole file at once, every line checked, a torn last line set aside.
+//!
+//! Reading never modifies the file. A damaged complete line stops the load with its line
+//! number; only an unterminated last line (a crash mid-write) is forgiven.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::error::JournalError;
+use super::line::{LineError, decode_line};
+use crate::session::{Record, SessionState};
+
+/// An unterminated, undecodable last line: where it starts and how long it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TornTail {
+    pub offset: u64,
+    pub bytes: u64,
+}
+
+/// A journal as read from disk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    /// The file that was read.
+    pub path: PathBuf,
+    /// Every intact record, in order (seq 1, 2, 3, ...).
+    pub records: Vec<Record>,
+    /// Bytes of intact records at the start of the file; a writer resumes after these.
+    pub valid_len: u64,
+    /// The torn last line that was dropped, if any.
+    pub torn: Option<TornTail>,
+    /// The last record is intact but lacks its `\n` (the crash hit between the two).
+    pub missing_newline: bool,
+}
+
+impl Loaded {
+    /// The session state: the fold of every record. An event that is not legal where it
+    /// stands is reported as corruption at its line (seq `n` is line `n`).
+    pub fn state(&self) -> Result<SessionState, JournalError> {
+        let mut state = SessionState::default();
+        for record in &self.records {
+            state.apply(record).map_err(|e| JournalError::Corrupt {
+                path: self.path.clone(),
+                line: record.seq,
+                reason: format!("event not legal here: {e}"),
+            })?;
+        }
+        Ok(state)
+    }
+
+    /// The sequence number the next appended record gets.
+    pub fn next_seq(&self) -> u64 {
+        self.records.last().map_or(1, |r| r.seq + 1)
+    }
+}
+
+/// Reads and checks a journal file. See the module docs for what counts as damage.
+pub fn read_journal(path: &Path) -> Result<Loaded, JournalError> {
+    let bytes = fs::read(path).map_err(JournalError::io("read", path))?;
+    parse_journal(path, &bytes)
+}
+
+/// Checks journal bytes already in memory; `path` only names them in errors.
+pub fn parse_journal(path: &Path, bytes: &[u8]) -> Result<Loaded, JournalError> {
+    let corrupt = |line: u64, reason: String| JournalError::Corrupt {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    };
+    // Complete lines end at the last newline; anything after it is an unterminated tail.
+    let body_len = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let (body, tail) = bytes.split_at(body_len);
+    let mut records = decode_lines(body).map_err(|(line, e)| corrupt(line, e.to_string()))?;
+    for (i, record) in records.iter().enumerate() {
+        let line = i as u64 + 1;
+        if record.seq != line {
+            return Err(corrupt(line, sequence_reason(line, record.seq)));
+        }
+    }
+    let mut loaded = Loaded {
+        path: path.to_path_buf(),
+        valid_len: body_len as u64,
+        torn: None,
+        missing_newline: false,
+        records: Vec::new(),
+    };
+    if !tail.is_empty() {
+        let line = records.len() as u64 + 1;
+        match decode_line(tail) {
+            // The whole record made it to disk, only its newline did not.
+            Ok(record) if record.seq == line => {
+                records.push(record);
+                loaded.missing_newline = true;
+                loaded.valid_len = bytes.len() as u64;
+            }
+            // A checksummed, well-formed line cannot come from a torn write.
+            Ok(record) => return Err(corrupt(line, sequence_reason(line, record.seq))),
+            Err(_) => {
+                loaded.torn = Some(TornTail {
+                    offset: body_len as u64,
+                    bytes: tail.len() as u64,
+                });
+            }
+        }
+    }
+    loaded.records = records;
+    Ok(loaded)
+}
+
+/// Below this many bytes, one thread decodes faster than several start.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// Decodes complete lines (every one ends in `\n`), in parallel chunks on large journals.
+/// An error carries its 1-based line number; the earliest one wins.
+fn decode_lines(body: &[u8]) -> Result<Vec<Record>, (u64, LineError)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if threads < 2 || body.len() < PARALLEL_MIN_BYTES {
+        return decode_chunk(body);
+    }
+    let chunks = split_at_newlines(body, threads);
+    let results: Vec<Result<Vec<Record>, (u64, LineError)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|&chunk| {
+                std::thread::Builder::new()
+                    .name("journal-decode".into())
+                    .spawn_scoped(scope, move || decode_chunk(chunk))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(&chunks)
+            .map(|(handle, &chunk)| match handle {
+                // No thread to be had (or it died): decode this chunk here instead.
+                Ok(h) => h.join().unwrap_or_else(|_| decode_chunk(chunk)),
+                Err(_) => decode_chunk(chunk),
+            })
+            .collect()
+    });
+    let mut records = Vec::with_capacity(body.len() / 160 + 1);
+    for result in results {
+        let lines_before = records.len() as u64;
+        let chunk = result.map_err(|(line, e)| (lines_before + line, e))?;
+        records.extend(chunk);
+    }
+    Ok(records)
+}
+
+/// Decodes a run of complete lines; line numbers in errors are relative to the run.
+fn decode_chunk(chunk: &[u8]) -> Result<Vec<Record>, (u64, LineError)> {
+    let mut records = Vec::with_capacity(chunk.len() / 160 + 1);
+    let lines = chunk.strip_suffix(b"\n").unwrap_or(chunk);
+    if chunk.is_empty() {
+        return Ok(records);
+    }
+    for line in lines.split(|&b| b == b'\n') {
+        let record = decode_line(line).map_err(|e| (records.len() as u64 + 1, e))?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+/// Cuts `body` into about `parts` pieces, each ending just after a newline.
+fn split_at_newlines(body: &[u8], parts: usize) -> Vec<&[u8]> {
+    let mut chunks = Vec::with_capacity(parts);
+    let mut rest = body;
+    for i in (1..parts).rev() {
+        let target = rest.len() / (i + 1);
+        let Some(cut) = rest[target..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let (head, tail) = rest.split_at(target + cut + 1);
+        chunks.push(head);
+        rest = tail;
+    }
+    chunks.push(rest);
+    chunks
+}
+
+fn sequence_reason(expected: u64, found: u64) -> String {
+    format!("expected sequence number {expected}, found {found}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_end_at_newlines_and_cover_everything() {
+        let body = b"aa\nbbbb\nc\ndddddd\ne\n";
+        for parts in 1..6 {
+            let chunks = split_at_newlines(body, parts);
+            assert_eq!(chunks.concat(), body.to_vec());
+            assert!(chunks.iter().all(|c| c.is_empty() || c.ends_with(b"\n")));
+        }
+    }
+}

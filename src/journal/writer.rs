@@ -1,0 +1,229 @@
+//! The only thing that writes a journal: create it, reopen it after a crash, append with fsync.
+//!
+//! Each append is one `write_all` of the whole line followed by `sync_data`; the record is
+//! returned only once it is on disk. A failed write or fsync poisons the writer, so nothing
+//! is ever appended after a possible gap; the next driver's `open` repairs the tail instead.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use time::OffsetDateTime;
+
+use super::JOURNAL_FILE;
+use super::atomic::{fsync_dir, private_file_options, write_atomic};
+use super::error::JournalError;
+use super::line::encode_line;
+use super::reader::Loaded;
+use crate::session::{Event, Record};
+
+/// The journal file of a session directory.
+pub fn journal_path(dir: &Path) -> PathBuf {
+    dir.join(JOURNAL_FILE)
+}
+
+/// Appends records to one journal file, durably and in sequence.
+#[derive(Debug)]
+pub struct JournalWriter {
+    file: File,
+    path: PathBuf,
+    next_seq: u64,
+    len: u64,
+    poisoned: Option<String>,
+    fault: Fault,
+}
+
+/// Simulated failures, for tests of the poison path.
+#[derive(Debug, Default)]
+struct Fault {
+    /// Bytes that may still be written before the disk is "full".
+    write_budget: Option<u64>,
+    fail_sync: bool,
+}
+
+impl JournalWriter {
+    /// Creates `dir/journal.jsonl` (it must not exist; owner-only), writes and fsyncs the
+    /// first record (seq 1), and fsyncs the directory so the file itself survives a crash.
+    pub fn create(dir: &Path, first_event: Event) -> Result<(Self, Record), JournalError> {
+        let path = journal_path(dir);
+        let file = private_file_options()
+            .append(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(JournalError::io("create journal", &path))?;
+        let mut writer = JournalWriter::new(file, path, 1, 0);
+        let record = writer.append(first_event)?;
+        fsync_dir(dir).map_err(JournalError::io("fsync directory", dir))?;
+        Ok((writer, record))
+    }
+
+    /// Reopens a journal for appending after `loaded` was read from it. A torn tail is first
+    /// copied to `journal.torn-<offset>`, then cut off; a missing final newline is added.
+    /// Fails if the file changed since it was read.
+    pub fn open(dir: &Path, loaded: &Loaded) -> Result<Self, JournalError> {
+        let path = journal_path(dir);
+        let found = std::fs::metadata(&path)
+            .map_err(JournalError::io("open journal", &path))?
+            .len();
+        let expected = loaded.valid_len + loaded.torn.map_or(0, |t| t.bytes);
+        if found != expected {
+            return Err(JournalError::Changed {
+                path,
+                expected,
+                found,
+            });
+        }
+        if let Some(torn) = loaded.torn {
+            cut_torn_tail(dir, &path, loaded.valid_len, torn.offset, torn.bytes)?;
+        }
+        let file = private_file_options()
+            .append(true)
+            .open(&path)
+            .map_err(JournalError::io("open journal", &path))?;
+        let mut writer = JournalWriter::new(file, path, loaded.next_seq(), loaded.valid_len);
+        if loaded.missing_newline {
+            writer
+                .write_durably(b"\n")
+                .map_err(JournalError::io("complete the last line of", &writer.path))?;
+        }
+        Ok(writer)
+    }
+
+    fn new(file: File, path: PathBuf, next_seq: u64, len: u64) -> Self {
+        JournalWriter {
+            file,
+            path,
+            next_seq,
+            len,
+            poisoned: None,
+            fault: Fault::default(),
+        }
+    }
+
+    /// Appends one event as the next record, stamped now (UTC), and returns it once fsynced.
+    pub fn append(&mut self, event: Event) -> Result<Record, JournalError> {
+        if let Some(message) = &self.poisoned {
+            return Err(self.poison_error(message.clone()));
+        }
+        let record = Record {
+            seq: self.next_seq,
+            at: OffsetDateTime::now_utc(),
+            event,
+        };
+        let line = encode_line(&record).map_err(|e| JournalError::Encode {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        })?;
+        if let Err(e) = self.write_durably(&line) {
+            let message = e.to_string();
+            self.poisoned = Some(message.clone());
+            return Err(self.poison_error(message));
+        }
+        self.next_seq += 1;
+        Ok(record)
+    }
+
+    /// The journal file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sequence number of the next record.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Bytes known to be durably written.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// True before anything was written (never true after `create`).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// True once a write or fsync failed; every append fails from then on.
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned.is_some()
+    }
+
+    /// Test seam: the disk is "full" after `bytes` more bytes (a write that does not fit
+    /// lands partially, then fails like ENOSPC).
+    #[doc(hidden)]
+    pub fn fail_after(&mut self, bytes: u64) {
+        self.fault.write_budget = Some(bytes);
+    }
+
+    /// Test seam: the next fsync fails (after its write landed).
+    #[doc(hidden)]
+    pub fn fail_next_sync(&mut self) {
+        self.fault.fail_sync = true;
+    }
+
+    fn write_durably(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if let Some(budget) = self.fault.write_budget.as_mut() {
+            let room = usize::try_from(*budget).unwrap_or(usize::MAX);
+            if bytes.len() > room {
+                self.file.write_all(&bytes[..room])?;
+                *budget = 0;
+                return Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "no space left on device (simulated)",
+                ));
+            }
+            *budget -= bytes.len() as u64;
+        }
+        self.file.write_all(bytes)?;
+        if std::mem::take(&mut self.fault.fail_sync) {
+            return Err(io::Error::other("fsync failed (simulated)"));
+        }
+        self.file.sync_data()?;
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn poison_error(&self, message: String) -> JournalError {
+        JournalError::Poisoned {
+            path: self.path.clone(),
+            message,
+        }
+    }
+}
+
+/// Copies the torn bytes aside (never overwriting an earlier copy), then truncates the journal
+/// to its intact records and makes the new length durable.
+fn cut_torn_tail(
+    dir: &Path,
+    path: &Path,
+    valid_len: u64,
+    offset: u64,
+    bytes: u64,
+) -> Result<(), JournalError> {
+    // A separate read-write handle: truncating through an append-only handle fails on Windows.
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(JournalError::io("open journal", path))?;
+    let mut torn = Vec::with_capacity(usize::try_from(bytes).unwrap_or(0));
+    file.seek(SeekFrom::Start(offset))
+        .and_then(|_| Read::by_ref(&mut file).take(bytes).read_to_end(&mut torn))
+        .map_err(JournalError::io("read the torn tail of", path))?;
+    write_atomic(&free_torn_name(dir, offset), &torn)?;
+    file.set_len(valid_len)
+        .and_then(|()| file.sync_all())
+        .map_err(JournalError::io("truncate the torn tail of", path))
+}
+
+/// `journal.torn-<offset>`, or `journal.torn-<offset>.<n>` if a crash at the same offset
+/// already left one.
+fn free_torn_name(dir: &Path, offset: u64) -> PathBuf {
+    let mut candidate = dir.join(format!("journal.torn-{offset}"));
+    let mut n = 1;
+    while candidate.exists() {
+        n += 1;
+        candidate = dir.join(format!("journal.torn-{offset}.{n}"));
+    }
+    candidate
+}
