@@ -42,7 +42,11 @@ pub enum Command {
     Run {
         /// A bundled wizard id or a path to a wizard file.
         wizard: String,
-        #[arg(long, value_name = "FILE", required_unless_present = "print_answers_template")]
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "print_answers_template"
+        )]
         answers: Option<PathBuf>,
         /// Print a TOML answers template (every input with its default and allowed values).
         #[arg(long, conflicts_with = "answers")]

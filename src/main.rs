@@ -1,1 +1,27 @@
-fn main() {}
+//! The `lifeline` binary: parses the command line, runs the command, maps the outcome to
+//! an exit code (0 done, 1 a step failed, 2 bad usage or input, 3 needs an operator decision).
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match commands::dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("lifeline: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}

@@ -37,7 +37,7 @@ fn sessions_json(sb: &Sandbox) -> serde_json::Value {
 fn killed_mid_step_resumes_by_policy_and_never_reruns_a_finished_step() {
     let sb = Sandbox::new();
     sb.stub("lcscmd");
-    sb.arm_sleep_once();
+    sb.arm_sleep_once("slow");
     let answers = sb.write("answers.toml", "[answers]\npool_name = \"pool01\"\n");
     let wizard = fixture("e2e/sleepy.toml");
 

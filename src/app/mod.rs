@@ -4,3 +4,5 @@ pub mod answers;
 pub mod driver;
 pub mod headless;
 pub mod plain_runner;
+pub mod store;
+pub mod template;

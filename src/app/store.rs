@@ -33,7 +33,11 @@ pub enum StoreError {
     #[error("'{path}': the pinned wizard definitions cannot be read: {reason}")]
     Pinned { path: String, reason: String },
     #[error("'{path}':{seq}: {reason}")]
-    Replay { path: String, seq: u64, reason: String },
+    Replay {
+        path: String,
+        seq: u64,
+        reason: String,
+    },
 }
 
 /// What a new session starts from.
@@ -68,12 +72,22 @@ impl JournalSink for JournalWriter {
 impl Opened {
     /// A driver over this session (the journal writer is borrowed).
     pub fn driver<'s>(&'s mut self, defaults: Box<dyn Defaults + 's>) -> Driver<'s> {
-        Driver::new(self.catalog.clone(), self.wizard_id(), self.state.clone(), defaults, Box::new(&mut self.writer))
+        Driver::new(
+            self.catalog.clone(),
+            self.wizard_id(),
+            self.state.clone(),
+            defaults,
+            Box::new(&mut self.writer),
+        )
     }
 
     /// The root wizard's id.
     pub fn wizard_id(&self) -> String {
-        self.state.meta.as_ref().map(|m| m.wizard.clone()).unwrap_or_default()
+        self.state
+            .meta
+            .as_ref()
+            .map(|m| m.wizard.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -96,18 +110,27 @@ fn hex(bytes: &[u8]) -> String {
 /// Creates the session directory, pins the wizards and inventory, takes the lock and
 /// journals `session-started`.
 pub fn start(home: &Path, new: NewSession<'_>) -> Result<Opened, StoreError> {
-    let wizard = new.catalog.get(new.wizard).ok_or_else(|| StoreError::UnknownWizard(new.wizard.to_string()))?;
+    let wizard = new
+        .catalog
+        .get(new.wizard)
+        .ok_or_else(|| StoreError::UnknownWizard(new.wizard.to_string()))?;
     let pinned = new.catalog.pinned(new.wizard);
     let now = OffsetDateTime::now_utc();
     let id = journal::new_session_id(new.wizard, now);
     let dir = journal::create_session_dir(home, &id)?;
     let catalog_json = serde_json::to_string_pretty(&pinned.wizards.values().collect::<Vec<_>>())
-        .map_err(|e| StoreError::Pinned { path: dir.display().to_string(), reason: e.to_string() })?;
+        .map_err(|e| StoreError::Pinned {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
     let mut files: Vec<(String, String)> = vec![(PINNED_CATALOG.to_string(), catalog_json)];
     if let Some(text) = new.inventory_text {
         files.push((PINNED_INVENTORY.to_string(), text.to_string()));
     }
-    let refs: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     journal::pin_files(&dir, &refs)?;
     let holder = journal::current_holder();
     let lock = SessionLock::acquire(&dir, &holder)?;
@@ -165,16 +188,24 @@ pub fn load(dir: &Path) -> Result<Loaded, StoreError> {
     let mut inventory_text = None;
     for (name, text) in journal::read_pinned(dir)? {
         if name == PINNED_CATALOG {
-            let wizards: Vec<Wizard> = serde_json::from_str(&text).map_err(|e| StoreError::Pinned {
-                path: dir.join(journal::WIZARDS_DIR).join(&name).display().to_string(),
-                reason: e.to_string(),
-            })?;
+            let wizards: Vec<Wizard> =
+                serde_json::from_str(&text).map_err(|e| StoreError::Pinned {
+                    path: dir
+                        .join(journal::WIZARDS_DIR)
+                        .join(&name)
+                        .display()
+                        .to_string(),
+                    reason: e.to_string(),
+                })?;
             wizards.into_iter().for_each(|w| catalog.insert(w));
         } else if name == PINNED_INVENTORY {
             inventory_text = Some(text);
         }
     }
-    let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok(Loaded {
         id,
         dir: dir.to_path_buf(),
@@ -188,12 +219,15 @@ pub fn load(dir: &Path) -> Result<Loaded, StoreError> {
 
 /// Opens a session to drive it: takes the lock (or refuses, naming the holder), repairs a
 /// torn tail, and journals what the operator must know (stale lock, changed definitions).
-pub fn open(dir: &Path, current: Option<&Catalog>, take_over_note: Option<&str>) -> Result<Opened, StoreError> {
+pub fn open(
+    dir: &Path,
+    current: Option<&Catalog>,
+    take_over_note: Option<&str>,
+) -> Result<Opened, StoreError> {
     let holder = journal::current_holder();
     let lock = match SessionLock::acquire(dir, &holder) {
         Ok(lock) => lock,
-        Err(LockError::Held(other)) if take_over_note.is_some() => {
-            let _ = other;
+        Err(LockError::Held { .. }) if take_over_note.is_some() => {
             journal::take_over(dir, &holder, std::time::Duration::from_secs(10))?
         }
         Err(e) => return Err(e.into()),
@@ -211,11 +245,17 @@ pub fn open(dir: &Path, current: Option<&Catalog>, take_over_note: Option<&str>)
     let mut state = session.state;
     let mut record = |event: Event, state: &mut SessionState| -> Result<(), StoreError> {
         let r = writer.append(event)?;
-        state.apply(&r).map_err(|e| StoreError::Replay { path: dir.display().to_string(), seq: r.seq, reason: e.to_string() })
+        state.apply(&r).map_err(|e| StoreError::Replay {
+            path: dir.display().to_string(),
+            seq: r.seq,
+            reason: e.to_string(),
+        })
     };
-    let previous: Option<LockHolder> = lock.stale_previous();
+    let previous: Option<LockHolder> = lock.stale_previous().cloned();
     if let Some(previous) = previous {
-        let note = take_over_note.unwrap_or("the previous driver ended without releasing the session").to_string();
+        let note = take_over_note
+            .unwrap_or("the previous driver ended without releasing the session")
+            .to_string();
         warnings.push(format!(
             "taken over from {}@{} (pid {}), which held it since {}",
             previous.user, previous.host, previous.pid, previous.since
@@ -230,7 +270,13 @@ pub fn open(dir: &Path, current: Option<&Catalog>, take_over_note: Option<&str>)
                     "wizard '{}' changed since this session started; the session keeps the definition it started with",
                     meta.wizard
                 ));
-                record(Event::WizardChanged { pinned_hash: meta.wizard_hash.clone(), current_hash: now_hash }, &mut state)?;
+                record(
+                    Event::WizardChanged {
+                        pinned_hash: meta.wizard_hash.clone(),
+                        current_hash: now_hash,
+                    },
+                    &mut state,
+                )?;
             }
         }
     }
@@ -269,8 +315,15 @@ pub struct Summary {
 
 /// Summarizes one session directory (never modifies it).
 pub fn summarize(dir: &Path) -> Summary {
-    let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let locked_by = if journal::is_locked(dir) { journal::read_holder(dir) } else { None };
+    let id = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let locked_by = if journal::is_locked(dir) {
+        journal::read_holder(dir)
+    } else {
+        None
+    };
     let session = match load(dir) {
         Ok(s) => s,
         Err(e) => {
@@ -307,12 +360,18 @@ pub fn summarize(dir: &Path) -> Summary {
             Some(step.key.clone()),
             Some(step.def.title.clone()),
             matches!(need, Need::Failed { .. }),
-            matches!(need, Need::Interrupted { .. }) || (matches!(need, Need::Running { .. }) && locked_by.is_none()),
+            matches!(need, Need::Interrupted { .. })
+                || (matches!(need, Need::Running { .. }) && locked_by.is_none()),
         ),
         _ => (None, None, false, false),
     };
     let any_running_unlocked = locked_by.is_none()
-        && session.state.steps.values().any(|r| matches!(r.status, StepStatus::Running { .. } | StepStatus::Interrupted { .. }));
+        && session.state.steps.values().any(|r| {
+            matches!(
+                r.status,
+                StepStatus::Running { .. } | StepStatus::Interrupted { .. }
+            )
+        });
     let state = match &session.state.status {
         SessionStatus::Finished => "finished",
         SessionStatus::Aborted { .. } => "aborted",
@@ -338,10 +397,15 @@ pub fn summarize(dir: &Path) -> Summary {
 
 /// Every session under the home, unfinished ones first, then newest first.
 pub fn summaries(home: &Path) -> Result<Vec<Summary>, StoreError> {
-    let mut all: Vec<Summary> = journal::list_session_dirs(home)?.iter().map(|d| summarize(d)).collect();
+    let mut all: Vec<Summary> = journal::list_session_dirs(home)?
+        .iter()
+        .map(|d| summarize(d))
+        .collect();
     all.sort_by(|a, b| {
         let unfinished = |s: &Summary| !matches!(s.state, "finished" | "aborted");
-        unfinished(b).cmp(&unfinished(a)).then(b.updated_at.cmp(&a.updated_at))
+        unfinished(b)
+            .cmp(&unfinished(a))
+            .then(b.updated_at.cmp(&a.updated_at))
     });
     Ok(all)
 }

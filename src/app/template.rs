@@ -10,9 +10,18 @@ use crate::wizard::{Catalog, InputKind, StepKind};
 pub fn answers_template(catalog: &Catalog, root: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Answers for 'lifeline run {root} --answers FILE'.");
-    let _ = writeln!(out, "# Inputs with a default may be left out; a scoped key like 'per-server[edge]/server_fqdn'");
-    let _ = writeln!(out, "# answers one instance of a repeated procedure, a bare id answers them all.");
-    let _ = writeln!(out, "# Secret values are never written to disk by lifeline; keep this file safe.\n");
+    let _ = writeln!(
+        out,
+        "# Inputs with a default may be left out; a scoped key like 'per-server[edge]/server_fqdn'"
+    );
+    let _ = writeln!(
+        out,
+        "# answers one instance of a repeated procedure, a bare id answers them all."
+    );
+    let _ = writeln!(
+        out,
+        "# Secret values are never written to disk by lifeline; keep this file safe.\n"
+    );
     let _ = writeln!(out, "[answers]");
     let mut seen: Vec<&str> = Vec::new();
     let wizards = catalog.closure(root);
@@ -22,7 +31,13 @@ pub fn answers_template(catalog: &Catalog, root: &str) -> String {
                 continue;
             }
             seen.push(&input.id);
-            let _ = writeln!(out, "# {} ({}){}", input.label, kind_name(input.kind), if input.optional { ", optional" } else { "" });
+            let _ = writeln!(
+                out,
+                "# {} ({}){}",
+                input.label,
+                kind_name(input.kind),
+                if input.optional { ", optional" } else { "" }
+            );
             if !input.options.is_empty() {
                 let values: Vec<&str> = input.options.iter().map(|o| o.value.as_str()).collect();
                 let _ = writeln!(out, "# allowed: {}", values.join(", "));
@@ -37,21 +52,43 @@ pub fn answers_template(catalog: &Catalog, root: &str) -> String {
                 (None, _) => "\"\"".into(),
             };
             let commented = input.default.is_some() || input.default_from.is_some();
-            let _ = writeln!(out, "{}{} = {}\n", if commented { "# " } else { "" }, input.id, value);
+            let _ = writeln!(
+                out,
+                "{}{} = {}\n",
+                if commented { "# " } else { "" },
+                input.id,
+                value
+            );
         }
     }
     let _ = writeln!(out, "[confirm]");
     for w in &wizards {
         for step in w.steps.iter().filter(|s| s.confirm.is_some()) {
-            let _ = writeln!(out, "# {} ({}): type the word to allow this point of no return", step.title, w.id);
-            let _ = writeln!(out, "# \"{}\" = \"{}\"", step.id, step.confirm.as_deref().unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "# {} ({}): type the word to allow this point of no return",
+                step.title, w.id
+            );
+            let _ = writeln!(
+                out,
+                "# \"{}\" = \"{}\"",
+                step.id,
+                step.confirm.as_deref().unwrap_or_default()
+            );
         }
     }
-    let _ = writeln!(out, "\n[manual]\n# \"done\" or \"skip: <reason>\" per manual step id; default covers the rest");
+    let _ = writeln!(
+        out,
+        "\n[manual]\n# \"done\" or \"skip: <reason>\" per manual step id; default covers the rest"
+    );
     let _ = writeln!(out, "# default = \"done\"");
     for w in &wizards {
         for step in w.steps.iter().filter(|s| s.kind == StepKind::Manual) {
-            let _ = writeln!(out, "# \"{}\" = \"done\"   # {} ({})", step.id, step.title, w.id);
+            let _ = writeln!(
+                out,
+                "# \"{}\" = \"done\"   # {} ({})",
+                step.id, step.title, w.id
+            );
         }
     }
     out

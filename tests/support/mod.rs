@@ -26,8 +26,9 @@ impl Sandbox {
         self.root.path().join("invocations.log")
     }
 
-    /// Installs a stub program that appends `name argv...` to the log, sleeps 30 s when a
-    /// `sleep-once` file exists (removing it first), and exits with `$STUB_EXIT` (default 0).
+    /// Installs a stub program that appends `name argv...` to the log, sleeps 30 s when its
+    /// first argument is the one armed by `arm_sleep_once` (once), and exits with `$STUB_EXIT`
+    /// (default 0).
     #[cfg(unix)]
     pub fn stub(&self, name: &str) {
         use std::os::unix::fs::PermissionsExt;
@@ -35,7 +36,7 @@ impl Sandbox {
         let script = format!(
             "#!/bin/sh\nprintf '%s' '{name}' >> '{log}'\nfor a in \"$@\"; do printf ' %s' \"$a\" >> '{log}'; done\necho >> '{log}'\n\
              echo \"{name} ran with $# argument(s)\"\n\
-             if [ -f '{once}' ]; then rm -f '{once}'; sleep 30; fi\nexit ${{STUB_EXIT:-0}}\n",
+             if [ -f '{once}' ] && [ \"$1\" = \"$(cat '{once}')\" ]; then rm -f '{once}'; sleep 30; fi\nexit ${{STUB_EXIT:-0}}\n",
             log = self.log().display(),
             once = self.root.path().join("sleep-once").display(),
         );
@@ -43,8 +44,8 @@ impl Sandbox {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
 
-    pub fn arm_sleep_once(&self) {
-        std::fs::write(self.root.path().join("sleep-once"), "").expect("arm");
+    pub fn arm_sleep_once(&self, first_arg: &str) {
+        std::fs::write(self.root.path().join("sleep-once"), first_arg).expect("arm");
     }
 
     pub fn invocations(&self) -> Vec<String> {
