@@ -285,7 +285,12 @@ mod linux {
             ));
             assert!(started.elapsed() < Duration::from_secs(3));
             assert_eq!(report.outcome, Some(Outcome::Cancelled), "{report:?}");
-            assert_eq!(report.message.as_deref(), Some("cancelled by the operator"));
+            let why = if by_signal {
+                "stopped because its supervisor was told to stop (a shutdown or a kill)"
+            } else {
+                "cancelled by the operator"
+            };
+            assert_eq!(report.message.as_deref(), Some(why));
             assert_eq!(report.tail, ["waiting"]);
         }
     }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::follow::{OutputFollower, tail_of_file};
 use super::status::{
-    PidRecord, StatusRecord, create_private_dir, process_alive, read_json, write_json_atomic,
+    PidRecord, StatusRecord, create_private_dir, process_alive, read_json, write_json_replace,
 };
 use super::supervisor::{Handover, SUPERVISE_MODE, SuperviseSpec};
 use super::{ExecError, StepFiles, TAIL_LINES, step_stem};
@@ -107,7 +107,7 @@ pub fn launch_with(
             req.success_codes.clone()
         },
     };
-    write_json_atomic(&files.spec(), &spec).map_err(|e| create(&files.spec(), e))?;
+    write_json_replace(&files.spec(), &spec).map_err(|e| create(&files.spec(), e))?;
     let handover = Handover {
         argv: req.argv.clone(),
         env: req.env.clone(),

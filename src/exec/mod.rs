@@ -37,6 +37,9 @@ pub use run::{run_inline, run_to_end, run_to_end_with, wait_for_end};
 pub use simulate::{drill_speed, simulate};
 pub use supervisor::{SUPERVISE_MODE, SuperviseArgs, supervise_main, supervise_main_from_args};
 
+/// The message of an attempt the operator cancelled.
+pub const CANCELLED: &str = "cancelled by the operator";
+
 /// How many output lines a report keeps as its tail.
 pub const TAIL_LINES: usize = 20;
 

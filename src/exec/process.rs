@@ -61,16 +61,17 @@ impl ChildEnd {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StopReason {
     Timeout,
-    Cancel,
+    Cancel(&'static str),
 }
 
 /// Runs `spec` to its end, writing merged output to `out`. `on_spawn` gets the child's pid;
-/// `stop_requested` is polled and, once true, stops the child as a cancel.
+/// `stop_requested` is polled; once it returns why (the message to record), the child is
+/// stopped as cancelled.
 pub fn run_child(
     spec: &ChildSpec,
     out: File,
     on_spawn: &mut dyn FnMut(u32),
-    stop_requested: &dyn Fn() -> bool,
+    stop_requested: &dyn Fn() -> Option<&'static str>,
 ) -> ChildEnd {
     let mut child = match spawn(spec) {
         Ok(child) => child,
@@ -120,7 +121,7 @@ fn wait(
     mut child: Child,
     spec: &ChildSpec,
     started: Instant,
-    stop_requested: &dyn Fn() -> bool,
+    stop_requested: &dyn Fn() -> Option<&'static str>,
 ) -> (io::Result<ExitStatus>, Option<(StopReason, bool)>) {
     let pid = child.id();
     let (tx, rx) = mpsc::channel();
@@ -140,8 +141,8 @@ fn wait(
         }
         match &mut stop {
             None => {
-                let reason = if stop_requested() {
-                    Some(StopReason::Cancel)
+                let reason = if let Some(why) = stop_requested() {
+                    Some(StopReason::Cancel(why))
                 } else if spec.timeout.is_some_and(|t| started.elapsed() >= t) {
                     Some(StopReason::Timeout)
                 } else {
@@ -187,9 +188,7 @@ fn decide(
                 Some(format!("stopped after the {secs} s timeout{how}")),
             )
         }
-        (Some((StopReason::Cancel, _)), _) => {
-            (Outcome::Cancelled, Some("cancelled by the operator".into()))
-        }
+        (Some((StopReason::Cancel(why), _)), _) => (Outcome::Cancelled, Some(why.to_string())),
         (None, Err(e)) => (
             Outcome::Failed,
             Some(format!("lost track of the program: {e}")),
@@ -339,13 +338,11 @@ pub fn kill_group(pid: u32, force: bool) {
     }
     #[cfg(not(unix))]
     {
-        let mut cmd = Command::new("taskkill");
-        cmd.arg("/T");
-        if force {
-            cmd.arg("/F");
-        }
-        let _ = cmd
-            .args(["/PID", &pid.to_string()])
+        // Console programs ignore taskkill's polite request (it only closes windows), so
+        // the tree is ended at once whether `force` is asked or not.
+        let _ = force;
+        let _ = Command::new("taskkill")
+            .args(["/T", "/F", "/PID", &pid.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();

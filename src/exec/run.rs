@@ -186,7 +186,9 @@ pub async fn run_inline(req: &ExecRequest, dir: &Path) -> RunReport {
             secrets: &req.secrets,
         };
         let cancel = files.cancel();
-        run_child(&spec, out, &mut |_| {}, &|| cancel.exists())
+        run_child(&spec, out, &mut |_| {}, &|| {
+            cancel.exists().then_some(super::CANCELLED)
+        })
     });
     let end = match task.await {
         Ok(end) => end,

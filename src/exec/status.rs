@@ -65,6 +65,16 @@ pub fn open_append_private(path: &Path) -> io::Result<File> {
 /// a temporary file in the same directory (owner-only), fsynced, renamed over `path`,
 /// then the directory fsynced so the rename itself survives a power cut.
 pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    write_json(path, value, true)
+}
+
+/// Like [`write_json_atomic`] without the fsyncs, for files that mean nothing after a power
+/// cut (the pid of a process that died with the machine, a spec read at once).
+pub fn write_json_replace<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    write_json(path, value, false)
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T, durable: bool) -> io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::other("a status file needs a directory"))?;
@@ -72,9 +82,13 @@ pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> io::Result<()>
     let json = serde_json::to_vec_pretty(value).map_err(io::Error::other)?;
     tmp.write_all(&json)?;
     tmp.write_all(b"\n")?;
-    tmp.as_file().sync_all()?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir);
+    if durable {
+        sync_dir(dir);
+    }
     Ok(())
 }
 

@@ -16,10 +16,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::StepFiles;
 use super::process::{ChildEnd, ChildSpec, run_child};
 use super::redact::redact;
-use super::status::{PidRecord, StatusRecord, open_append_private, start_token, write_json_atomic};
+use super::status::{
+    PidRecord, StatusRecord, open_append_private, start_token, write_json_atomic,
+    write_json_replace,
+};
+use super::{CANCELLED, StepFiles};
 
 /// The first argument that selects the supervisor mode.
 pub const SUPERVISE_MODE: &str = "__supervise";
@@ -131,7 +134,7 @@ fn supervise(args: &SuperviseArgs, handover: impl Read) -> i32 {
         child_pid: None,
     };
     // Written first thing: the launcher waits for it before it reports the step running.
-    let _ = write_json_atomic(&files.pid(), &pid);
+    let _ = write_json_replace(&files.pid(), &pid);
 
     let (end, secrets) = match prepare(&files, handover) {
         Err(message) => (ChildEnd::spawn_failed(message), Vec::new()),
@@ -205,9 +208,17 @@ fn run(
     let cancel = files.cancel();
     let mut on_spawn = |child_pid: u32| {
         pid.child_pid = Some(child_pid);
-        let _ = write_json_atomic(&files.pid(), &*pid);
+        let _ = write_json_replace(&files.pid(), &*pid);
     };
-    let stop = || STOP_SIGNAL.load(Ordering::SeqCst) || cancel.exists();
+    let stop = || {
+        if cancel.exists() {
+            Some(CANCELLED)
+        } else if STOP_SIGNAL.load(Ordering::SeqCst) {
+            Some("stopped because its supervisor was told to stop (a shutdown or a kill)")
+        } else {
+            None
+        }
+    };
     run_child(&child, out, &mut on_spawn, &stop)
 }
 
