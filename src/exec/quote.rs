@@ -1,7 +1,25 @@
-//! Quoting a value so a shell reads it back as exactly that text, one word.
+//! Quoting a value so a shell reads it back as exactly that text, one word; and the exact
+//! command line a Windows child receives.
 //!
 //! Only values are quoted: the literal text of a shell step is the wizard author's shell
 //! syntax. Values are never pasted into a command line any other way.
+//!
+//! What [`quote`] guarantees, for any value (any Unicode text; NUL cannot reach a process):
+//! - `sh`: the value is one POSIX single-quoted word. Nothing inside single quotes is
+//!   special (`$`, backticks, `\`, `;`, `&`, `|`, newlines included), so `sh -c` reads back
+//!   exactly the value. Tested against a real `sh`.
+//! - `powershell`: one verbatim (single-quoted) string: only quote characters are special
+//!   there, and each (including the typographic ones PowerShell also accepts) is doubled.
+//!   `$(...)`, backticks and `%VAR%` stay literal.
+//! - `cmd`: the value reaches the program as one argument under the MSVC argument rules
+//!   (which most Windows programs use), and cmd.exe neither splits it nor expands `%VAR%`
+//!   or `!VAR!` in it. This holds when the script is run the way lifeline runs it:
+//!   `cmd /d /v:off /s /c "<script>"` (see [`windows_args`]), with the value outside any
+//!   double quotes the author wrote. A program that parses its command line its own way
+//!   (not MSVC rules) may still read it differently; no quoting can fix that for cmd.
+//! - Windows argv without a shell ([`windows_args`]): every element reaches a program that
+//!   uses the MSVC rules as exactly that element, the same rules Rust's standard library
+//!   applies; lifeline builds the line itself so the tested string is the one that runs.
 
 use crate::wizard::Shell;
 
@@ -39,25 +57,7 @@ fn quote_powershell(value: &str) -> String {
 /// escaped with `^`, quotes included, so cmd never enters quoted mode and every caret
 /// applies. `%` is followed by a caret, which stops `%NAME%` expansion on a command line.
 fn quote_cmd(value: &str) -> String {
-    let mut msvc = String::from("\"");
-    let mut backslashes = 0usize;
-    for c in value.chars() {
-        match c {
-            '\\' => backslashes += 1,
-            '"' => {
-                msvc.push_str(&"\\".repeat(backslashes * 2 + 1));
-                msvc.push('"');
-                backslashes = 0;
-            }
-            _ => {
-                msvc.push_str(&"\\".repeat(backslashes));
-                msvc.push(c);
-                backslashes = 0;
-            }
-        }
-    }
-    msvc.push_str(&"\\".repeat(backslashes * 2));
-    msvc.push('"');
+    let msvc = msvc_quoted(value);
     let special = |c: char| matches!(c, '^' | '&' | '|' | '<' | '>' | '(' | ')' | '"' | '!');
     let mut out = String::with_capacity(msvc.len() * 2);
     let mut chars = msvc.chars().peekable();
@@ -77,6 +77,84 @@ fn quote_cmd(value: &str) -> String {
         }
     }
     out
+}
+
+/// One argument quoted for a Windows program that splits its command line by the MSVC
+/// rules: quotes only when needed; backslashes are doubled only before a quote.
+pub fn quote_msvc(arg: &str) -> String {
+    if !arg.is_empty() && !arg.contains([' ', '\t', '\n', '\u{b}', '"']) {
+        return arg.to_string();
+    }
+    msvc_quoted(arg)
+}
+
+/// `arg` in double quotes by the MSVC rules: a quote is escaped with `\`, and backslashes
+/// are doubled where they come before a quote (including the closing one).
+fn msvc_quoted(arg: &str) -> String {
+    let mut out = String::with_capacity(arg.len() + 2);
+    out.push('"');
+    let mut backslashes = 0usize;
+    for c in arg.chars() {
+        match c {
+            '\\' => backslashes += 1,
+            '"' => {
+                out.push_str(&"\\".repeat(backslashes * 2 + 1));
+                out.push('"');
+                backslashes = 0;
+            }
+            _ => {
+                out.push_str(&"\\".repeat(backslashes));
+                out.push(c);
+                backslashes = 0;
+            }
+        }
+    }
+    out.push_str(&"\\".repeat(backslashes * 2));
+    out.push('"');
+    out
+}
+
+/// True when `program` names cmd.exe.
+fn is_cmd(program: &str) -> bool {
+    let name = program.rsplit(['\\', '/']).next().unwrap_or(program);
+    name.eq_ignore_ascii_case("cmd") || name.eq_ignore_ascii_case("cmd.exe")
+}
+
+/// The arguments of `argv` (after the program) as the single command-line string a
+/// Windows child receives. For cmd.exe everything after `/c` (or `/k`) is the script: it is
+/// passed as `"<script>"` untouched, since cmd does not follow the MSVC rules and `/s`
+/// makes it strip exactly that outer pair of quotes. Everything else is MSVC-quoted.
+pub fn windows_args(argv: &[String]) -> String {
+    let Some((program, args)) = argv.split_first() else {
+        return String::new();
+    };
+    let mut words: Vec<String> = Vec::with_capacity(args.len());
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        if is_cmd(program) && (arg.eq_ignore_ascii_case("/c") || arg.eq_ignore_ascii_case("/k")) {
+            words.push(arg.clone());
+            let script: Vec<&str> = rest.by_ref().map(String::as_str).collect();
+            words.push(format!("\"{}\"", script.join(" ")));
+            break;
+        }
+        words.push(quote_msvc(arg));
+    }
+    words.join(" ")
+}
+
+/// The whole command line (program included) Windows receives for `argv`: Rust's standard
+/// library always puts the program in quotes (a path cannot hold a quote).
+pub fn windows_command_line(argv: &[String]) -> String {
+    let Some(program) = argv.first() else {
+        return String::new();
+    };
+    let args = windows_args(argv);
+    let program = format!("\"{program}\"");
+    if args.is_empty() {
+        program
+    } else {
+        format!("{program} {args}")
+    }
 }
 
 #[cfg(test)]
@@ -121,5 +199,73 @@ mod tests {
         assert_eq!(quote(Shell::Cmd, "a&b"), "^\"a^&b^\"");
         assert_eq!(quote(Shell::Cmd, "%PATH%"), "^\"%^PATH%^\"");
         assert_eq!(quote(Shell::Cmd, r#"say "hi""#), r#"^"say \^"hi\^"^""#);
+    }
+
+    fn v(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn msvc_quotes_only_when_needed() {
+        assert_eq!(quote_msvc("plain"), "plain");
+        assert_eq!(quote_msvc(""), r#""""#);
+        assert_eq!(quote_msvc("a b"), r#""a b""#);
+        assert_eq!(quote_msvc(r#"say "hi""#), r#""say \"hi\"""#);
+        assert_eq!(
+            quote_msvc(r"C:\dir with space\"),
+            r#""C:\dir with space\\""#
+        );
+        assert_eq!(quote_msvc(r"\\srv\share"), r"\\srv\share");
+    }
+
+    #[test]
+    fn windows_argv_without_a_shell() {
+        let argv = v(&[
+            "sqlcmd",
+            "-S",
+            "sql01\\rtc",
+            "-Q",
+            "RESTORE DATABASE [rtc] FROM DISK='a b'",
+        ]);
+        assert_eq!(
+            windows_command_line(&argv),
+            r#""sqlcmd" -S sql01\rtc -Q "RESTORE DATABASE [rtc] FROM DISK='a b'""#
+        );
+        assert_eq!(
+            windows_command_line(&v(&["C:\\Program Files\\x.exe"])),
+            r#""C:\Program Files\x.exe""#
+        );
+    }
+
+    #[test]
+    fn windows_cmd_script_is_passed_raw_in_one_pair_of_quotes() {
+        let script = format!(
+            "lcscmd /config /action:export /level:global /configfile:{} & echo done",
+            quote(Shell::Cmd, r"D:\Backup Dir\100%ok&ready.xml")
+        );
+        let argv = v(&["cmd", "/d", "/v:off", "/s", "/c", &script]);
+        assert_eq!(
+            windows_command_line(&argv),
+            r#""cmd" /d /v:off /s /c "lcscmd /config /action:export /level:global /configfile:^"D:\Backup Dir\100%^ok^&ready.xml^" & echo done""#
+        );
+    }
+
+    #[test]
+    fn windows_powershell_script_is_one_msvc_argument() {
+        let script = format!(
+            "Get-Item -Path {}",
+            quote(Shell::Powershell, r#"C:\it's "here""#)
+        );
+        let argv = v(&[
+            "powershell",
+            "-NoProfile",
+            "-NonInteractive",
+            "-Command",
+            &script,
+        ]);
+        assert_eq!(
+            windows_command_line(&argv),
+            r#""powershell" -NoProfile -NonInteractive -Command "Get-Item -Path 'C:\it''s \"here\"'""#
+        );
     }
 }

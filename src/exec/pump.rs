@@ -1,0 +1,325 @@
+//! Copying a child's stdout and stderr into one output file as they arrive: whole lines from
+//! either stream (never one line torn by the other), secrets masked, memory bounded.
+//!
+//! Each stream has a thread that reads it and writes its complete lines itself, under one
+//! lock shared by the streams (no hand-off between threads per chunk: that doubled the
+//! context switches when a step prints fast). A ticker thread writes a line left unfinished
+//! (a prompt, a row of progress dots) once its stream has been quiet for a moment, so it is
+//! never hidden until the next newline, and flushes the file regularly for followers.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::redact::StreamRedactor;
+
+const CHUNK: usize = 64 * 1024;
+/// A line longer than this is written in pieces (binary output has no newlines).
+const MAX_LINE: usize = 64 * 1024;
+/// How long a stream must be quiet before its unfinished line is written.
+const IDLE: Duration = Duration::from_millis(150);
+/// How often buffered output reaches the file while output flows.
+const FLUSH_EVERY: Duration = Duration::from_millis(50);
+
+/// A running copy of some streams into a file.
+pub struct Pump {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    merger: Mutex<Merger<BufWriter<File>>>,
+    /// Signalled when a stream ends (and by `finish`, to stop the ticker).
+    changed: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Merger<BufWriter<File>>> {
+        // A panic while holding the lock leaves a merger that is still usable for writing.
+        self.merger.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// What the copy did.
+#[derive(Debug, Default)]
+pub struct PumpResult {
+    /// Bytes written to the file.
+    pub written: u64,
+    /// The first write error; output after it was read and dropped so the child never
+    /// blocks or dies on a full pipe because lifeline's disk is full.
+    pub error: Option<io::Error>,
+}
+
+/// Starts copying `sources` into `out`, masking `secrets`.
+pub fn start(out: File, secrets: &[String], sources: Vec<Box<dyn Read + Send>>) -> Pump {
+    let merger = Merger::new(BufWriter::with_capacity(CHUNK, out), secrets, sources.len());
+    let shared = Arc::new(Shared {
+        merger: Mutex::new(merger),
+        changed: Condvar::new(),
+    });
+    for (index, mut source) in sources.into_iter().enumerate() {
+        let shared = shared.clone();
+        thread::spawn(move || {
+            let mut buf = vec![0u8; CHUNK];
+            loop {
+                match source.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => shared.lock().data(index, &buf[..n], Instant::now()),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            shared.lock().end(index);
+            shared.changed.notify_all();
+        });
+    }
+    let ticker = shared.clone();
+    thread::spawn(move || {
+        let mut merger = ticker.lock();
+        while !merger.finished() {
+            merger = match ticker.changed.wait_timeout(merger, FLUSH_EVERY) {
+                Ok((guard, _)) => guard,
+                Err(p) => p.into_inner().0,
+            };
+            merger.idle(Instant::now());
+            merger.flush();
+        }
+    });
+    Pump { shared }
+}
+
+impl Pump {
+    /// Waits for every stream to end, at most `drain` (a background grandchild may keep a
+    /// pipe open for ever), then writes what is pending and returns. Streams still open
+    /// go on being read, into nothing.
+    pub fn finish(self, drain: Duration) -> PumpResult {
+        let deadline = Instant::now() + drain;
+        let mut merger = self.shared.lock();
+        while !merger.streams.iter().all(|s| !s.open) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            merger = match self.shared.changed.wait_timeout(merger, left) {
+                Ok((guard, _)) => guard,
+                Err(p) => p.into_inner().0,
+            };
+        }
+        for i in 0..merger.streams.len() {
+            if merger.streams[i].open {
+                merger.end(i);
+            }
+        }
+        merger.stopped = true;
+        let (out, mut result) = merger.take_result();
+        drop(merger);
+        self.shared.changed.notify_all();
+        // Not fsynced: the output is a log whose last lines a power cut may take (the journal
+        // keeps the tail), and syncing hundreds of MB would cost more than the step's own
+        // writing. The status file written after it is synced.
+        if let Some(out) = out
+            && let Err(e) = out.into_inner()
+        {
+            result.error.get_or_insert(e.into_error());
+        }
+        result
+    }
+}
+
+struct Stream {
+    redactor: StreamRedactor,
+    line: Vec<u8>,
+    open: bool,
+    last_data: Instant,
+}
+
+/// Merges streams line by line into `out`.
+struct Merger<W: Write> {
+    out: Option<W>,
+    streams: Vec<Stream>,
+    /// The stream whose unfinished line was written last: another stream writing now must
+    /// start on a new line.
+    partial_from: Option<usize>,
+    written: u64,
+    error: Option<io::Error>,
+    /// Set by `finish`: what still arrives is read and dropped.
+    stopped: bool,
+}
+
+impl<W: Write> Merger<W> {
+    fn new(out: W, secrets: &[String], count: usize) -> Self {
+        let now = Instant::now();
+        Merger {
+            out: Some(out),
+            streams: (0..count)
+                .map(|_| Stream {
+                    redactor: StreamRedactor::new(secrets),
+                    line: Vec::new(),
+                    open: true,
+                    last_data: now,
+                })
+                .collect(),
+            partial_from: None,
+            written: 0,
+            error: None,
+            stopped: false,
+        }
+    }
+
+    /// True once every stream has ended or the copy was stopped.
+    fn finished(&self) -> bool {
+        self.stopped || self.streams.iter().all(|s| !s.open)
+    }
+
+    fn data(&mut self, i: usize, chunk: &[u8], now: Instant) {
+        let stream = &mut self.streams[i];
+        stream.last_data = now;
+        stream.redactor.push(chunk, &mut stream.line);
+        let complete = match memchr::memrchr(b'\n', &stream.line) {
+            Some(pos) => pos + 1,
+            None if stream.line.len() >= MAX_LINE => stream.line.len(),
+            None => return,
+        };
+        // Written straight from the line buffer; only the unfinished rest is moved down.
+        let mut line = std::mem::take(&mut stream.line);
+        self.emit(i, &line[..complete]);
+        line.drain(..complete);
+        self.streams[i].line = line;
+    }
+
+    fn end(&mut self, i: usize) {
+        let stream = &mut self.streams[i];
+        stream.open = false;
+        stream.redactor.finish(&mut stream.line);
+        let mut bytes = std::mem::take(&mut stream.line);
+        let unfinished = self.partial_from == Some(i) || !bytes.is_empty();
+        if unfinished && !bytes.ends_with(b"\n") {
+            bytes.push(b'\n');
+        }
+        if !bytes.is_empty() {
+            self.emit(i, &bytes);
+        }
+    }
+
+    fn idle(&mut self, now: Instant) {
+        for i in 0..self.streams.len() {
+            let stream = &mut self.streams[i];
+            if !stream.line.is_empty() && now.duration_since(stream.last_data) >= IDLE {
+                let bytes = std::mem::take(&mut stream.line);
+                self.emit(i, &bytes);
+            }
+        }
+    }
+
+    fn emit(&mut self, i: usize, bytes: &[u8]) {
+        if self.partial_from.is_some_and(|p| p != i) {
+            self.write(b"\n");
+        }
+        self.partial_from = (!bytes.ends_with(b"\n")).then_some(i);
+        self.write(bytes);
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        if let Some(out) = self.out.as_mut() {
+            match out.write_all(bytes) {
+                Ok(()) => self.written += bytes.len() as u64,
+                Err(e) => self.fail(e),
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(out) = self.out.as_mut()
+            && let Err(e) = out.flush()
+        {
+            self.fail(e);
+        }
+    }
+
+    fn fail(&mut self, e: io::Error) {
+        self.out = None;
+        self.error.get_or_insert(e);
+    }
+
+    /// Flushes and hands over the writer and the result; later output is dropped.
+    fn take_result(&mut self) -> (Option<W>, PumpResult) {
+        self.flush();
+        let result = PumpResult {
+            written: self.written,
+            error: self.error.take(),
+        };
+        (self.out.take(), result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn merged(events: &[(usize, &str)], secrets: &[&str]) -> String {
+        let secrets: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
+        let mut m = Merger::new(Vec::new(), &secrets, 2);
+        let t = Instant::now();
+        for (i, text) in events {
+            if text.is_empty() {
+                m.end(*i);
+            } else {
+                m.data(*i, text.as_bytes(), t);
+            }
+        }
+        m.end(0);
+        m.end(1);
+        let (out, result) = m.take_result();
+        assert!(result.error.is_none());
+        String::from_utf8(out.unwrap()).unwrap()
+    }
+
+    #[test]
+    fn lines_from_two_streams_never_tear() {
+        let out = merged(&[(0, "out a"), (1, "err 1\n"), (0, " more\nout b\n")], &[]);
+        assert_eq!(out, "err 1\nout a more\nout b\n");
+    }
+
+    #[test]
+    fn an_unfinished_last_line_is_ended() {
+        assert_eq!(merged(&[(0, "no newline")], &[]), "no newline\n");
+    }
+
+    #[test]
+    fn a_quiet_partial_line_is_written_and_the_other_stream_starts_fresh() {
+        let mut m = Merger::new(Vec::new(), &[], 2);
+        let t = Instant::now();
+        m.data(0, b"Password: ", t);
+        m.idle(t + IDLE * 2);
+        m.data(1, b"warning\n", t + IDLE * 2);
+        m.data(0, b"ok\n", t + IDLE * 3);
+        let (out, _) = m.take_result();
+        assert_eq!(
+            String::from_utf8(out.unwrap()).unwrap(),
+            "Password: \nwarning\nok\n"
+        );
+    }
+
+    #[test]
+    fn secrets_split_across_chunks_are_masked() {
+        let out = merged(&[(0, "pw=hun"), (0, "ter2\n")], &["hunter2"]);
+        assert_eq!(out, "pw=****\n");
+    }
+
+    #[test]
+    fn threads_copy_both_streams_to_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.out");
+        let file = File::create(&path).unwrap();
+        let a: Box<dyn Read + Send> = Box::new(io::Cursor::new(b"one\ntwo\n".to_vec()));
+        let b: Box<dyn Read + Send> = Box::new(io::Cursor::new(b"three\n".to_vec()));
+        let result = start(file, &[], vec![a, b]).finish(Duration::from_secs(5));
+        assert!(result.error.is_none());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.sort_unstable();
+        assert_eq!(lines, ["one", "three", "two"]);
+        assert_eq!(result.written, 14);
+    }
+}
