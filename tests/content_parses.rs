@@ -85,14 +85,25 @@ fn catalog(with_standins: bool) -> Catalog {
 fn every_wizard_parses_and_is_named_after_its_file() {
     let all = bundled();
     for id in OWN {
-        assert!(all.iter().any(|(_, w)| w.id == id), "wizards/{id}.toml is missing");
+        assert!(
+            all.iter().any(|(_, w)| w.id == id),
+            "wizards/{id}.toml is missing"
+        );
     }
     for (path, w) in &all {
-        assert!(path.ends_with(&format!("{}.toml", w.id)), "{path} holds '{}'", w.id);
+        assert!(
+            path.ends_with(&format!("{}.toml", w.id)),
+            "{path} holds '{}'",
+            w.id
+        );
         assert!(w.source.is_some(), "{path}: no source");
         for step in &w.steps {
             assert!(step.why.is_some(), "{path}: step '{}' has no why", step.id);
-            assert!(step.source.is_some(), "{path}: step '{}' has no source", step.id);
+            assert!(
+                step.source.is_some(),
+                "{path}: step '{}' has no source",
+                step.id
+            );
         }
     }
 }
@@ -116,18 +127,33 @@ fn every_referenced_input_is_declared_in_its_wizard() {
                 if name == "item" || name == "drill" {
                     continue;
                 }
-                assert!(declared(&name), "{path}: step '{}' uses undeclared input '{name}'", step.id);
+                assert!(
+                    declared(&name),
+                    "{path}: step '{}' uses undeclared input '{name}'",
+                    step.id
+                );
             }
             for item in &step.checklist {
-                assert!(placeholders(item).is_empty() || OWN.iter().all(|o| *o != w.id),
-                    "{path}: step '{}' has a placeholder in a checklist item (not rendered)", step.id);
+                assert!(
+                    placeholders(item).is_empty() || OWN.iter().all(|o| *o != w.id),
+                    "{path}: step '{}' has a placeholder in a checklist item (not rendered)",
+                    step.id
+                );
             }
         }
         for input in &w.inputs {
             if let Some(key) = &input.default_from {
-                assert!(known_key(key), "{path}: input '{}' reads unknown inventory key '{key}'", input.id);
+                assert!(
+                    known_key(key),
+                    "{path}: input '{}' reads unknown inventory key '{key}'",
+                    input.id
+                );
                 for p in placeholders(key) {
-                    assert!(p.name == "item" || declared(p.name), "{path}: '{key}' uses undeclared '{}'", p.name);
+                    assert!(
+                        p.name == "item" || declared(p.name),
+                        "{path}: '{key}' uses undeclared '{}'",
+                        p.name
+                    );
                 }
             }
         }
@@ -145,8 +171,16 @@ fn shared_inputs_are_declared_alike_everywhere() {
                     seen.insert(input.id.clone(), (path.clone(), input.kind, options));
                 }
                 Some((first, kind, opts)) => {
-                    assert_eq!(*kind, input.kind, "'{}' has another kind in {path} than in {first}", input.id);
-                    assert_eq!(*opts, options, "'{}' has other options in {path} than in {first}", input.id);
+                    assert_eq!(
+                        *kind, input.kind,
+                        "'{}' has another kind in {path} than in {first}",
+                        input.id
+                    );
+                    assert_eq!(
+                        *opts, options,
+                        "'{}' has other options in {path} than in {first}",
+                        input.id
+                    );
                 }
             }
         }
@@ -156,7 +190,10 @@ fn shared_inputs_are_declared_alike_everywhere() {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    assert_eq!(lost, &expected, "the lost options must follow the contract order");
+    assert_eq!(
+        lost, &expected,
+        "the lost options must follow the contract order"
+    );
 }
 
 #[test]
@@ -203,7 +240,10 @@ fn walk(catalog: &Catalog, topology: &str, lost: &[&str], minimal: bool) {
                 }
             }
             for name in needed {
-                if name == "item" || name == "drill" || step.lookup(&answers, false, &name).is_some() {
+                if name == "item"
+                    || name == "drill"
+                    || step.lookup(&answers, false, &name).is_some()
+                {
                     continue;
                 }
                 if MAY.contains(&name.as_str()) {
@@ -231,7 +271,9 @@ fn walk(catalog: &Catalog, topology: &str, lost: &[&str], minimal: bool) {
                     let value = match input.kind {
                         InputKind::Bool => AnswerValue::Bool(false),
                         InputKind::Choice => AnswerValue::Text(input.options[0].value.clone()),
-                        InputKind::MultiChoice => AnswerValue::List(vec![input.options[0].value.clone()]),
+                        InputKind::MultiChoice => {
+                            AnswerValue::List(vec![input.options[0].value.clone()])
+                        }
                         _ => AnswerValue::Text("x".into()),
                     };
                     answers.insert(step.answer_key(&name), value);
@@ -262,8 +304,18 @@ fn may_questions_are_only_asked_in_the_decision_phase() {
         }
         for minimal in [true, false] {
             walk(&catalog, topology, &losses, minimal);
-            walk(&catalog, topology, &["front-end", "active-directory", "site"], minimal);
-            walk(&catalog, topology, &["standard-edition", "active-directory"], minimal);
+            walk(
+                &catalog,
+                topology,
+                &["front-end", "active-directory", "site"],
+                minimal,
+            );
+            walk(
+                &catalog,
+                topology,
+                &["standard-edition", "active-directory"],
+                minimal,
+            );
         }
     }
 }

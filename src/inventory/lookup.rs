@@ -163,8 +163,17 @@ impl Inventory {
 
     /// The role whose server answers for a loss id: the role itself, or the server holding a
     /// lost database.
+    ///
+    /// In a Standard Edition deployment the Standard Edition server is its own back-end and
+    /// front-end, so those keys answer with it.
     fn role_for(&self, loss: &str) -> Option<Role> {
-        Role::parse(loss).or_else(|| database_server(loss, self.topology))
+        let role = Role::parse(loss).or_else(|| database_server(loss, self.topology))?;
+        Some(match role {
+            Role::BackEnd | Role::FrontEnd if !self.topology.is_enterprise() => {
+                Role::StandardEdition
+            }
+            other => other,
+        })
     }
 
     /// The server that a loss concerns: the first server carrying the role (servers of the

@@ -400,6 +400,10 @@ interval_h = 24
             inv.lookup_text("role.rtc-database.fqdn").as_deref(),
             Some("se01.contoso.com")
         );
+        assert_eq!(
+            inv.lookup_text("role.back-end.fqdn").as_deref(),
+            Some("se01.contoso.com")
+        );
         assert_eq!(inv.lookup_text("pool.name"), None);
         assert_eq!(inv.lookup_text("role.edge.fqdn"), None);
     }

@@ -189,16 +189,16 @@ pub fn problems(inv: &Inventory) -> Vec<Problem> {
                 unknown_site(&server.site, &site_names),
             );
         }
-        if let Some(p) = &server.pool {
-            if !pool_names.contains(&p.as_str()) {
-                bad(
-                    at3("servers", i, "pool"),
-                    format!(
-                        "server '{}' names pool '{p}', which is not in [[pools]]",
-                        server.fqdn
-                    ),
-                );
-            }
+        if let Some(p) = &server.pool
+            && !pool_names.contains(&p.as_str())
+        {
+            bad(
+                at3("servers", i, "pool"),
+                format!(
+                    "server '{}' names pool '{p}', which is not in [[pools]]",
+                    server.fqdn
+                ),
+            );
         }
     }
     let mut sql_roles: Vec<Role> = Vec::new();
@@ -232,13 +232,13 @@ pub fn problems(inv: &Inventory) -> Vec<Problem> {
     }
     let files = &backup.settings_files;
     for (field, value) in [("global", &files.global), ("pool", &files.pool)] {
-        if let Some(v) = value {
-            if !is_windows_path(v) {
-                bad(
-                    vec![key("backup"), key("settings_files"), key(field)],
-                    not_path(v),
-                );
-            }
+        if let Some(v) = value
+            && !is_windows_path(v)
+        {
+            bad(
+                vec![key("backup"), key("settings_files"), key(field)],
+                not_path(v),
+            );
         }
     }
     for (fqdn, path) in &files.machine {
@@ -286,18 +286,17 @@ pub fn problems(inv: &Inventory) -> Vec<Problem> {
                     sec.pool
                 ),
             );
-        } else if let Some(pool) = inv.secondary_pool() {
-            if let (Some(at), Some(want)) = (&pool.site, &sec.site) {
-                if at != want {
-                    bad(
-                        vec![key("secondary"), key("pool")],
-                        format!(
-                            "standby pool '{}' is at site '{at}', not at the secondary site '{want}'",
-                            sec.pool
-                        ),
-                    );
-                }
-            }
+        } else if let Some(pool) = inv.secondary_pool()
+            && let (Some(at), Some(want)) = (&pool.site, &sec.site)
+            && at != want
+        {
+            bad(
+                vec![key("secondary"), key("pool")],
+                format!(
+                    "standby pool '{}' is at site '{at}', not at the secondary site '{want}'",
+                    sec.pool
+                ),
+            );
         }
         if !known_site(&sec.site) {
             bad(
@@ -305,10 +304,10 @@ pub fn problems(inv: &Inventory) -> Vec<Problem> {
                 unknown_site(&sec.site, &site_names),
             );
         }
-        if let Some(sql) = &sec.sql {
-            if !is_sql_instance(sql) {
-                bad(vec![key("secondary"), key("sql")], not_instance(sql));
-            }
+        if let Some(sql) = &sec.sql
+            && !is_sql_instance(sql)
+        {
+            bad(vec![key("secondary"), key("sql")], not_instance(sql));
         }
     }
     if let Some(pc) = &inv.persistent_chat {
@@ -329,13 +328,13 @@ pub fn problems(inv: &Inventory) -> Vec<Problem> {
                 );
             }
         }
-        if let Some(share) = &pc.log_shipping_share {
-            if !is_unc_path(share) {
-                bad(
-                    vec![key("persistent_chat"), key("log_shipping_share")],
-                    not_unc(share),
-                );
-            }
+        if let Some(share) = &pc.log_shipping_share
+            && !is_unc_path(share)
+        {
+            bad(
+                vec![key("persistent_chat"), key("log_shipping_share")],
+                not_unc(share),
+            );
         }
     }
     for (scenario, seconds) in &inv.targets {
