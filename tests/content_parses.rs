@@ -35,11 +35,11 @@ const OWN: [&str; 6] = [
     "restore-domain",
 ];
 
-/// The "may also need" questions and the restore-service steps allowed to ask them.
+/// The "may also need" questions.
 const MAY: [&str; 7] = [
     "os_healthy",
     "hardware_usable",
-    "pool_lost",
+    "pool_state",
     "secondary_site",
     "move_users",
     "keep_contacts",
@@ -213,7 +213,8 @@ fn includes_name_existing_wizards() {
 }
 
 /// Answers a wizard run the way an operator would, and fails when a "may also need"
-/// question would be asked anywhere but by its own `ask-*` step in `restore-service`.
+/// question would be asked implicitly (because a `when` or a placeholder needs it) rather
+/// than by a step that asks it outright.
 fn walk(catalog: &Catalog, topology: &str, lost: &[&str], minimal: bool) {
     let mut answers: Answers = BTreeMap::new();
     answers.insert("topology".into(), AnswerValue::Text(topology.into()));
@@ -247,19 +248,25 @@ fn walk(catalog: &Catalog, topology: &str, lost: &[&str], minimal: bool) {
                     continue;
                 }
                 if MAY.contains(&name.as_str()) {
-                    let asker = step.wizard.id == "restore-service"
-                        && step.def.inputs.contains(&name)
-                        && step.applies == Truth::True;
+                    // Only a step that asks the question outright may ask it; a question
+                    // needed by a `when` or a placeholder means a condition is not gated.
+                    let asker = step.applies == Truth::True
+                        && (step.def.inputs.contains(&name)
+                            || step.def.input.as_deref() == Some(name.as_str()));
                     assert!(
                         asker,
                         "{topology} {lost:?}: '{name}' would be asked by step '{}'",
                         step.key
                     );
                     let value = match name.as_str() {
-                        "os_healthy" | "hardware_usable" | "secondary_site" => minimal,
-                        _ => !minimal,
+                        "pool_state" if minimal => AnswerValue::Text("intact".into()),
+                        "pool_state" => AnswerValue::Text("recreated".into()),
+                        "os_healthy" | "hardware_usable" | "secondary_site" => {
+                            AnswerValue::Bool(minimal)
+                        }
+                        _ => AnswerValue::Bool(!minimal),
                     };
-                    answers.insert(name.clone(), AnswerValue::Bool(value));
+                    answers.insert(name.clone(), value);
                 } else {
                     let input = step
                         .wizard
@@ -293,7 +300,7 @@ fn walk(catalog: &Catalog, topology: &str, lost: &[&str], minimal: bool) {
 }
 
 #[test]
-fn may_questions_are_only_asked_in_the_decision_phase() {
+fn may_questions_are_never_asked_implicitly() {
     let catalog = catalog(true);
     let losses = lifeline::inventory::vocab::all_losses();
     for topology in ["standard", "enterprise-consolidated", "enterprise-expanded"] {

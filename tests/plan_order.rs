@@ -65,7 +65,7 @@ fn topology_and_losses() -> impl Strategy<Value = (Topology, Vec<String>)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(24))]
 
     #[test]
     fn plans_follow_tables_14_9_and_17_1((topology, lost) in topology_and_losses()) {

@@ -20,7 +20,7 @@ use crate::inventory::Inventory;
 use crate::inventory::vocab::{Role, Topology, all_losses, is_loss, scenarios_of};
 use crate::wizard::Catalog;
 
-pub use expand::{MAY_MINIMAL, ROOT};
+pub use expand::{Answer, MAY_MINIMAL, ROOT};
 pub use levels::{Level, settings_levels};
 pub use markdown::render_markdown;
 pub use order::{Place, place, sequence};
