@@ -266,6 +266,15 @@ impl Inventory {
         self.targets.get(scenario).copied()
     }
 
+    /// The target for a set of losses: the longest target among the scenarios they fall
+    /// under (those without a target are ignored).
+    pub fn target_for(&self, lost: &[&str]) -> Option<u64> {
+        vocab::scenarios_of(lost)
+            .into_iter()
+            .filter_map(|s| self.target(s))
+            .max()
+    }
+
     /// Who is responsible for a procedure.
     pub fn owner(&self, procedure: &str) -> Option<&str> {
         self.owners.get(procedure).map(String::as_str)
@@ -377,6 +386,8 @@ interval_h = 24
             Some(r"pcsql02\mgc")
         );
         assert_eq!(get("target.site").as_deref(), Some("21600"));
+        assert_eq!(inv.target_for(&["edge", "front-end"]), Some(10800));
+        assert_eq!(inv.target_for(&["file-shares"]), None);
         assert_eq!(
             get("owner.restore-databases").as_deref(),
             Some("Database administrators")
