@@ -37,7 +37,8 @@ pub enum Answer {
 }
 
 impl Answer {
-    fn value(self) -> AnswerValue {
+    /// The answer as the session would record it.
+    pub fn value(self) -> AnswerValue {
         match self {
             Answer::Yes => AnswerValue::Bool(true),
             Answer::No => AnswerValue::Bool(false),
@@ -202,12 +203,7 @@ fn run(
         AnswerValue::Text(ctx.topology.as_str().into()),
     );
     answers.insert("lost".into(), AnswerValue::List(ctx.lost.to_vec()));
-    for (name, minimal) in MAY_MINIMAL {
-        // A lost back-end is a lost pool (Table 17-1), though not necessarily a re-created one.
-        let minimal = match name {
-            "pool_state" if ctx.lost.iter().any(|l| l == "back-end") => Answer::Is("lost"),
-            _ => minimal,
-        };
+    for (name, minimal) in minimal_answers(ctx) {
         let value = overrides
             .iter()
             .find(|(n, _)| *n == name)
@@ -227,6 +223,18 @@ fn run(
             .collect(),
         defaulted,
     }
+}
+
+/// The "may also need" answers the minimum plan assumes for these losses.
+pub fn minimal_answers(ctx: &Context<'_>) -> Vec<(&'static str, Answer)> {
+    MAY_MINIMAL
+        .iter()
+        .map(|(name, minimal)| match *name {
+            // A lost back-end is a lost pool (Table 17-1), though not a re-created one.
+            "pool_state" if ctx.lost.iter().any(|l| l == "back-end") => (*name, Answer::Is("lost")),
+            _ => (*name, *minimal),
+        })
+        .collect()
 }
 
 /// The procedure a step belongs to: its wizard, with the root's own steps as `decide`.

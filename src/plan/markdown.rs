@@ -33,6 +33,18 @@ pub fn render_markdown(plan: &Plan) -> String {
         plan.settings_levels.join(", then ")
     };
     let _ = writeln!(out, "- Settings levels to import, in order: {levels}");
+    if !plan.assumed.is_empty() {
+        let assumed: Vec<String> = plan
+            .assumed
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "- This plan assumes the least work: {}",
+            assumed.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "\nTick each box when it is done and write down the time each procedure starts and ends. \
@@ -102,7 +114,7 @@ pub fn render_markdown(plan: &Plan) -> String {
             );
             group = Some(this);
         }
-        write_step(&mut out, step);
+        write_step(&mut out, step, plan);
     }
     out
 }
@@ -122,7 +134,7 @@ fn instance(id: &str) -> Option<String> {
     (close > open).then(|| first[open + 1..close].to_string())
 }
 
-fn write_step(out: &mut String, step: &PlanStep) {
+fn write_step(out: &mut String, step: &PlanStep, plan: &Plan) {
     let optional = match (&step.optional, &step.decided_by) {
         (true, Some(by)) => format!(" *(optional: depends on `{by}`)*"),
         (true, None) => " *(optional)*".into(),
@@ -131,6 +143,24 @@ fn write_step(out: &mut String, step: &PlanStep) {
     let _ = writeln!(out, "- [ ] **{}**{optional} `{}`", step.title, step.id);
     if let Some(server) = &step.server {
         let _ = writeln!(out, "  - Server: `{server}`");
+    }
+    for input in &step.asks {
+        let given = match input.as_str() {
+            "lost" => Some(plan.lost.join(",")),
+            "topology" => Some(plan.topology.clone()),
+            other => plan.assumed.get(other).cloned(),
+        };
+        match given {
+            Some(v) => {
+                let _ = writeln!(
+                    out,
+                    "  - Answer `{input}`: ________ (this plan assumes `{v}`)"
+                );
+            }
+            None => {
+                let _ = writeln!(out, "  - Answer `{input}`: ________");
+            }
+        }
     }
     if let Some(word) = &step.confirm {
         let _ = writeln!(

@@ -40,6 +40,8 @@ pub struct Plan {
     pub procedures: Vec<String>,
     /// Procedures only some answers to the "may also need" questions bring in.
     pub optional_procedures: Vec<String>,
+    /// The answers the minimum plan assumes to the "may also need" questions it asks.
+    pub assumed: BTreeMap<String, String>,
     /// Settings levels to import, in import order (Table 17-1).
     pub settings_levels: Vec<String>,
     pub steps: Vec<PlanStep>,
@@ -147,6 +149,16 @@ pub fn build_plan(
         }
     }
     optional_procedures.retain(|p| !procedures.contains(p));
+    let asked: Vec<&str> = steps
+        .iter()
+        .filter(|s| !s.optional)
+        .flat_map(|s| s.asks.iter().map(String::as_str))
+        .collect();
+    let assumed: BTreeMap<String, String> = expand::minimal_answers(&ctx)
+        .into_iter()
+        .filter(|(name, _)| asked.contains(name))
+        .map(|(name, answer)| (name.to_string(), answer.value().as_text()))
+        .collect();
     let scenarios: Vec<String> = scenarios_of(&lost_refs)
         .into_iter()
         .map(str::to_string)
@@ -181,6 +193,7 @@ pub fn build_plan(
         scenarios,
         procedures,
         optional_procedures,
+        assumed,
         steps,
         deployment,
         targets,

@@ -31,6 +31,9 @@ pub struct PlanStep {
     /// Items a manual step has the operator tick.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checklist: Vec<String>,
+    /// The inputs a choice or input step asks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub asks: Vec<String>,
     /// The word a point of no return asks to be typed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirm: Option<String>,
@@ -124,6 +127,7 @@ pub fn render_step(
         argv,
         check,
         checklist: def.checklist.iter().map(|c| fill(c, None)).collect(),
+        asks: def.input.iter().chain(&def.inputs).cloned().collect(),
         confirm: def.confirm.clone(),
         server: def.server.as_deref().map(|s| fill(s, None)),
         optional: false,
