@@ -176,6 +176,37 @@ fn may_questions_decide_the_optional_parts() {
         plan.optional_procedures
             .contains(&"reassign-users".to_string())
     );
+    assert_eq!(
+        plan.assumed.get("os_healthy").map(String::as_str),
+        Some("true")
+    );
+    assert_eq!(
+        plan.assumed.get("pool_state").map(String::as_str),
+        Some("intact")
+    );
+    assert_eq!(
+        plan.assumed.get("secondary_site"),
+        None,
+        "not asked for this loss"
+    );
+
+    let plan = build_plan(
+        "enterprise-consolidated",
+        &strings(&["back-end"]),
+        None,
+        &catalog,
+    )
+    .unwrap();
+    assert_eq!(
+        plan.assumed.get("pool_state").map(String::as_str),
+        Some("lost")
+    );
+    let ask = plan
+        .steps
+        .iter()
+        .find(|s| s.id == "ask-pool-state")
+        .unwrap();
+    assert_eq!(ask.asks, strings(&["pool_state"]));
 }
 
 #[test]
