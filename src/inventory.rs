@@ -1,1 +1,0 @@
-//! The deployment description (inventory): topology, servers, pools, backups; defaults for wizards.

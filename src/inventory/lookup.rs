@@ -1,0 +1,229 @@
+//! Answering the wizards' `default_from` keys from an inventory, and knowing which keys exist.
+//!
+//! Keys (documented in `assets/inventory.example.toml`): `topology`, `forest`, `dns_domain`,
+//! `service_account`, `pool.name`, `pool.fqdn`, `role.<loss>.fqdn`, `sql.<loss>`,
+//! `backup.{settings,databases,file_shares,interval_h}`,
+//! `backup.settings_files.{global,pool}`, `backup.settings_files.machine.<fqdn>`,
+//! `paths.{db_data,db_log,dyn_data,dyn_log,meeting_content,meeting_meta}`,
+//! `secondary.{site,sql}`, `secondary.pool.{name,fqdn}`,
+//! `persistent_chat.{pool,primary_sql,backup_sql,log_shipping_share}`,
+//! `target.<scenario>`, `owner.<procedure>`.
+
+use regex::Regex;
+
+use super::vocab::{PROCEDURES, Role, SCENARIOS, all_losses, database_server};
+use super::{Inventory, Server};
+use crate::session::engine::Defaults;
+use crate::session::event::AnswerValue;
+
+/// Keys without a variable part.
+const FIXED_KEYS: [&str; 29] = [
+    "name",
+    "topology",
+    "forest",
+    "dns_domain",
+    "service_account",
+    "pool.name",
+    "pool.fqdn",
+    "backup.settings",
+    "backup.databases",
+    "backup.file_shares",
+    "backup.interval_h",
+    "backup.settings_files.global",
+    "backup.settings_files.pool",
+    "paths.db_data",
+    "paths.db_log",
+    "paths.dyn_data",
+    "paths.dyn_log",
+    "paths.meeting_content",
+    "paths.meeting_meta",
+    "secondary.site",
+    "secondary.sql",
+    "secondary.pool.name",
+    "secondary.pool.fqdn",
+    "persistent_chat.pool",
+    "persistent_chat.primary_sql",
+    "persistent_chat.backup_sql",
+    "persistent_chat.log_shipping_share",
+    // Aliases some wizards may find clearer.
+    "sip_domain",
+    "service_account_name",
+];
+
+/// Every concrete key an inventory can answer (with a sample FQDN for the per-server keys).
+fn all_keys() -> Vec<String> {
+    let mut keys: Vec<String> = FIXED_KEYS.iter().map(|k| k.to_string()).collect();
+    for loss in all_losses() {
+        keys.push(format!("role.{loss}.fqdn"));
+        keys.push(format!("sql.{loss}"));
+    }
+    keys.extend(SCENARIOS.iter().map(|s| format!("target.{s}")));
+    keys.extend(PROCEDURES.iter().map(|p| format!("owner.{p}")));
+    keys.push("backup.settings_files.machine.server.example.com".into());
+    keys
+}
+
+/// True when `key` is a key an inventory answers. A `{{placeholder}}` in the key matches
+/// any text, so `role.{{item}}.fqdn` is known.
+pub fn known_key(key: &str) -> bool {
+    let mut pattern = String::from("^");
+    let mut rest = key;
+    while let Some(open) = rest.find("{{") {
+        let Some(close) = rest[open..].find("}}").map(|c| c + open) else {
+            break;
+        };
+        pattern.push_str(&regex::escape(&rest[..open]));
+        pattern.push_str(".+");
+        rest = &rest[close + 2..];
+    }
+    pattern.push_str(&regex::escape(rest));
+    pattern.push('$');
+    let Ok(re) = Regex::new(&pattern) else {
+        return false;
+    };
+    all_keys().iter().any(|k| re.is_match(k))
+}
+
+impl Inventory {
+    /// The value of one `default_from` key, as text.
+    pub fn lookup_text(&self, key: &str) -> Option<String> {
+        let text = |s: &str| Some(s.to_string());
+        match key {
+            "name" => self.name.clone(),
+            "topology" => text(self.topology.as_str()),
+            "forest" => text(&self.forest),
+            "dns_domain" | "sip_domain" => text(&self.dns_domain),
+            "service_account" | "service_account_name" => text(&self.service_account),
+            "pool.name" => self.primary_pool().map(|p| p.name.clone()),
+            "pool.fqdn" => self.primary_pool().map(|p| p.fqdn.clone()),
+            "backup.settings" => text(&self.backup.settings),
+            "backup.databases" => text(&self.backup.databases),
+            "backup.file_shares" => text(&self.backup.file_shares),
+            "backup.interval_h" => Some(self.backup.interval_h.to_string()),
+            "backup.settings_files.global" => self.backup.settings_files.global.clone(),
+            "backup.settings_files.pool" => self.backup.settings_files.pool.clone(),
+            "secondary.site" => self.secondary.as_ref()?.site.clone(),
+            "secondary.sql" => self.secondary.as_ref()?.sql.clone(),
+            "secondary.pool.name" => self.secondary_pool().map(|p| p.name.clone()),
+            "secondary.pool.fqdn" => self.secondary_pool().map(|p| p.fqdn.clone()),
+            "persistent_chat.pool" => self.persistent_chat.as_ref().map(|p| p.pool.clone()),
+            "persistent_chat.primary_sql" => {
+                self.persistent_chat.as_ref().map(|p| p.primary_sql.clone())
+            }
+            "persistent_chat.backup_sql" => {
+                self.persistent_chat.as_ref().map(|p| p.backup_sql.clone())
+            }
+            "persistent_chat.log_shipping_share" => self
+                .persistent_chat
+                .as_ref()
+                .and_then(|p| p.log_shipping_share.clone()),
+            _ => self.lookup_variable(key),
+        }
+    }
+
+    fn lookup_variable(&self, key: &str) -> Option<String> {
+        if let Some(field) = key.strip_prefix("paths.") {
+            let p = self.paths.as_ref()?;
+            return match field {
+                "db_data" => Some(p.db_data.clone()),
+                "db_log" => Some(p.db_log.clone()),
+                "dyn_data" => Some(p.dyn_data.clone()),
+                "dyn_log" => Some(p.dyn_log.clone()),
+                "meeting_content" => Some(p.meeting_content.clone()),
+                "meeting_meta" => Some(p.meeting_meta.clone()),
+                _ => None,
+            };
+        }
+        if let Some(loss) = key
+            .strip_prefix("role.")
+            .and_then(|r| r.strip_suffix(".fqdn"))
+        {
+            return self.server_for(loss).map(|s| s.fqdn.clone());
+        }
+        if let Some(loss) = key.strip_prefix("sql.") {
+            return self.sql_for(loss).map(str::to_string);
+        }
+        if let Some(scenario) = key.strip_prefix("target.") {
+            return self.target(scenario).map(|s| s.to_string());
+        }
+        if let Some(procedure) = key.strip_prefix("owner.") {
+            return self.owner(procedure).map(str::to_string);
+        }
+        if let Some(fqdn) = key.strip_prefix("backup.settings_files.machine.") {
+            return self
+                .backup
+                .settings_files
+                .machine
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(fqdn))
+                .map(|(_, v)| v.clone());
+        }
+        None
+    }
+
+    /// The role whose server answers for a loss id: the role itself, or the server holding a
+    /// lost database.
+    ///
+    /// In a Standard Edition deployment the Standard Edition server is its own back-end and
+    /// front-end, so those keys answer with it.
+    fn role_for(&self, loss: &str) -> Option<Role> {
+        let role = Role::parse(loss).or_else(|| database_server(loss, self.topology))?;
+        Some(match role {
+            Role::BackEnd | Role::FrontEnd if !self.topology.is_enterprise() => {
+                Role::StandardEdition
+            }
+            other => other,
+        })
+    }
+
+    /// The server that a loss concerns: the first server carrying the role (servers of the
+    /// standby pool last), else the server that hosts the role in this topology.
+    pub fn server_for(&self, loss: &str) -> Option<&Server> {
+        let role = self.role_for(loss)?;
+        self.first_with(role).or_else(|| {
+            role.restored_with(self.topology)
+                .and_then(|host| self.first_with(host))
+        })
+    }
+
+    fn first_with(&self, role: Role) -> Option<&Server> {
+        let standby = self.secondary.as_ref().map(|s| s.pool.as_str());
+        let carrying = || self.servers.iter().filter(|s| s.roles.contains(&role));
+        carrying()
+            .find(|s| s.pool.as_deref().is_none_or(|p| Some(p) != standby))
+            .or_else(|| carrying().next())
+    }
+
+    /// The SQL instance holding a loss's databases.
+    pub fn sql_for(&self, loss: &str) -> Option<&str> {
+        let role = self.role_for(loss)?;
+        self.sql
+            .iter()
+            .find(|s| s.role == role)
+            .map(|s| s.instance.as_str())
+    }
+}
+
+impl Defaults for Inventory {
+    fn lookup(&self, key: &str) -> Option<AnswerValue> {
+        self.lookup_text(key).map(AnswerValue::Text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_in_keys_are_wildcards() {
+        assert!(known_key("role.{{item}}.fqdn"));
+        assert!(known_key("role.front-end.fqdn"));
+        assert!(known_key("sql.{{item}}"));
+        assert!(known_key("target.{{scenario}}"));
+        assert!(known_key("backup.settings_files.machine.{{server_fqdn}}"));
+        assert!(known_key("pool.fqdn"));
+        assert!(!known_key("role.mailbox.fqdn"));
+        assert!(!known_key("pool.password"));
+        assert!(!known_key("{{x}}.nothing"));
+    }
+}

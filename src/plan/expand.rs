@@ -1,0 +1,347 @@
+//! The plan's steps: `restore-service` expanded with synthetic answers, once with every
+//! "may also need" question answered the minimal way and once per other answer; the steps
+//! only another answer brings in are kept as optional, naming the question that decides them.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::inventory::Inventory;
+use crate::inventory::vocab::{Role, Topology};
+use crate::session::event::{AnswerValue, Answers};
+use crate::session::steps::{PlannedStep, expand};
+use crate::wizard::condition::Truth;
+use crate::wizard::{Catalog, InputKind, StepKind};
+
+use super::render_step::{PlanStep, render_step};
+
+/// The top-level wizard a plan expands.
+pub const ROOT: &str = "restore-service";
+
+/// The "may also need" questions with the answer that means the least work.
+pub const MAY_MINIMAL: [(&str, Answer); 7] = [
+    ("os_healthy", Answer::Yes),
+    ("hardware_usable", Answer::Yes),
+    ("pool_state", Answer::Is("intact")),
+    ("secondary_site", Answer::Yes),
+    ("move_users", Answer::No),
+    ("keep_contacts", Answer::No),
+    ("domain_rebuilt", Answer::No),
+];
+
+/// A synthetic answer to a "may also need" question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Yes,
+    No,
+    /// A choice's option value.
+    Is(&'static str),
+}
+
+impl Answer {
+    /// The answer as the session would record it.
+    pub fn value(self) -> AnswerValue {
+        match self {
+            Answer::Yes => AnswerValue::Bool(true),
+            Answer::No => AnswerValue::Bool(false),
+            Answer::Is(v) => AnswerValue::Text(v.to_string()),
+        }
+    }
+}
+
+/// The other answers tried, each named by the question it stands for. A question asked only
+/// after another one's non-minimal answer carries that answer along.
+const FLIPS: [(&str, &[(&str, Answer)]); 10] = [
+    ("os_healthy", &[("os_healthy", Answer::No)]),
+    ("pool_state", &[("pool_state", Answer::Is("lost"))]),
+    ("pool_state", &[("pool_state", Answer::Is("recreated"))]),
+    ("secondary_site", &[("secondary_site", Answer::No)]),
+    ("move_users", &[("move_users", Answer::Yes)]),
+    ("domain_rebuilt", &[("domain_rebuilt", Answer::Yes)]),
+    (
+        "hardware_usable",
+        &[("os_healthy", Answer::No), ("hardware_usable", Answer::No)],
+    ),
+    (
+        "keep_contacts",
+        &[("move_users", Answer::Yes), ("keep_contacts", Answer::Yes)],
+    ),
+    (
+        "domain_rebuilt",
+        &[
+            ("secondary_site", Answer::No),
+            ("domain_rebuilt", Answer::Yes),
+        ],
+    ),
+    (
+        "pool_state",
+        &[
+            ("secondary_site", Answer::No),
+            ("pool_state", Answer::Is("recreated")),
+        ],
+    ),
+];
+
+/// What the expansion needs to know about the recovery.
+pub struct Context<'a> {
+    pub topology: Topology,
+    pub lost: &'a [String],
+    pub inventory: Option<&'a Inventory>,
+}
+
+/// One expansion, rendered: every step in order, with whether it applies, and the answers
+/// it assumed from inputs' literal defaults (key, input id, value).
+struct Expansion {
+    steps: Vec<(String, Truth, Option<PlanStep>)>,
+    defaulted: Vec<(String, String, AnswerValue)>,
+}
+
+/// The plan's ordered steps, optional ones marked.
+///
+/// The base expansion answers every "may also need" question the minimal way and every
+/// other choice its literal default. Each other answer of a "may" question, and each other
+/// option of a defaulted choice, is expanded too; the steps only those bring in are kept as
+/// optional, `decided_by` naming the question.
+pub fn plan_steps(catalog: &Catalog, ctx: &Context<'_>) -> Vec<PlanStep> {
+    let base = run(catalog, ctx, &[], &[]);
+    let mut others: Vec<(String, Expansion)> = FLIPS
+        .iter()
+        .map(|(name, answers)| (name.to_string(), run(catalog, ctx, answers, &[])))
+        .collect();
+    for (key, id, value) in &base.defaulted {
+        for other in alternatives(catalog, id, value) {
+            let fixed = [(key.clone(), other)];
+            others.push((id.clone(), run(catalog, ctx, &[], &fixed)));
+        }
+    }
+    let order = merged_order(&base, others.iter().map(|(_, e)| e));
+    let base_index: HashMap<&str, usize> = base
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _, _))| (k.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for key in order {
+        let in_base = base_index.get(key.as_str()).map(|i| &base.steps[*i]);
+        let chosen = match in_base {
+            Some((_, Truth::True, Some(step))) => Some((step.clone(), None)),
+            Some((_, Truth::Unknown(names), Some(step))) => {
+                Some((step.clone(), Some(names.join(", "))))
+            }
+            _ => others.iter().find_map(|(name, e)| {
+                e.steps
+                    .iter()
+                    .find_map(|(k, truth, step)| match (truth, step) {
+                        (Truth::False, _) | (_, None) => None,
+                        (_, Some(step)) if *k == key => Some((step.clone(), Some(name.clone()))),
+                        _ => None,
+                    })
+            }),
+        };
+        if let Some((mut step, decided_by)) = chosen {
+            step.optional = decided_by.is_some();
+            step.decided_by = decided_by;
+            out.push(step);
+        }
+    }
+    out
+}
+
+/// The values of input `id` other than `value`: the other options of a choice, the other
+/// truth value of a bool.
+fn alternatives(catalog: &Catalog, id: &str, value: &AnswerValue) -> Vec<AnswerValue> {
+    let Some(input) = catalog
+        .wizards
+        .values()
+        .find_map(|w| w.inputs.iter().find(|i| i.id == id))
+    else {
+        return vec![];
+    };
+    match (input.kind, value) {
+        (InputKind::Bool, AnswerValue::Bool(b)) => vec![AnswerValue::Bool(!b)],
+        (InputKind::Choice, AnswerValue::Text(chosen)) => input
+            .options
+            .iter()
+            .filter(|o| &o.value != chosen)
+            .map(|o| AnswerValue::Text(o.value.clone()))
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// Keys in expansion order: the base order, with keys only other expansions have inserted
+/// right after the key that precedes them there.
+fn merged_order<'e>(base: &Expansion, others: impl Iterator<Item = &'e Expansion>) -> Vec<String> {
+    let mut order: Vec<String> = base.steps.iter().map(|(k, _, _)| k.clone()).collect();
+    let mut known: HashSet<String> = order.iter().cloned().collect();
+    for other in others {
+        let mut previous: Option<String> = None;
+        for (key, _, _) in &other.steps {
+            if known.insert(key.clone()) {
+                let at = previous
+                    .as_ref()
+                    .and_then(|p| order.iter().position(|k| k == p))
+                    .map_or(0, |i| i + 1);
+                order.insert(at, key.clone());
+            }
+            previous = Some(key.clone());
+        }
+    }
+    order
+}
+
+/// Expands the root wizard with the minimal answers, `overrides` applied to the "may"
+/// questions and `fixed` answers (by scoped key) set as given.
+fn run(
+    catalog: &Catalog,
+    ctx: &Context<'_>,
+    overrides: &[(&str, Answer)],
+    fixed: &[(String, AnswerValue)],
+) -> Expansion {
+    let mut answers: Answers = BTreeMap::new();
+    answers.insert(
+        "topology".into(),
+        AnswerValue::Text(ctx.topology.as_str().into()),
+    );
+    answers.insert("lost".into(), AnswerValue::List(ctx.lost.to_vec()));
+    for (name, minimal) in minimal_answers(ctx) {
+        let value = overrides
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(minimal, |(_, v)| *v);
+        answers.insert(name.into(), value.value());
+    }
+    answers.extend(fixed.iter().cloned());
+    let (steps, defaulted) = settle(catalog, ctx, &mut answers);
+    Expansion {
+        steps: steps
+            .iter()
+            .map(|s| {
+                let rendered = (s.def.kind != StepKind::Include && s.applies != Truth::False)
+                    .then(|| render_step(catalog, s, &answers, ctx.inventory, procedure_of(s)));
+                (s.key.clone(), s.applies.clone(), rendered)
+            })
+            .collect(),
+        defaulted,
+    }
+}
+
+/// The "may also need" answers the minimum plan assumes for these losses.
+pub fn minimal_answers(ctx: &Context<'_>) -> Vec<(&'static str, Answer)> {
+    MAY_MINIMAL
+        .iter()
+        .map(|(name, minimal)| match *name {
+            // A lost back-end is a lost pool (Table 17-1), though not a re-created one.
+            "pool_state" if ctx.lost.iter().any(|l| l == "back-end") => (*name, Answer::Is("lost")),
+            _ => (*name, *minimal),
+        })
+        .collect()
+}
+
+/// The procedure a step belongs to: its wizard, with the root's own steps as `decide`.
+fn procedure_of(step: &PlannedStep<'_>) -> String {
+    if step.wizard.id == ROOT {
+        "decide".into()
+    } else {
+        step.wizard.id.clone()
+    }
+}
+
+/// Expands until every reached platform choice has its synthetic answer and every reached
+/// choice or bool with a literal default has that default. Returns the steps and the
+/// defaulted answers.
+fn settle<'c>(
+    catalog: &'c Catalog,
+    ctx: &Context<'_>,
+    answers: &mut Answers,
+) -> (Vec<PlannedStep<'c>>, Vec<(String, String, AnswerValue)>) {
+    let mut defaulted = Vec::new();
+    for _ in 0..64 {
+        let steps = expand(catalog, ROOT, answers, false);
+        let mut added = false;
+        for step in steps.iter().filter(|s| s.applies != Truth::False) {
+            for name in asked_names(step) {
+                if step.lookup(answers, false, &name).is_some() {
+                    continue;
+                }
+                let key = step.answer_key(&name);
+                if name == "platform" {
+                    let Some(item) = step.items.first() else {
+                        continue;
+                    };
+                    let path = platform_for(item, ctx, answers);
+                    answers.insert(key, AnswerValue::Text(path.into()));
+                    added = true;
+                } else if let Some(value) = literal_default(catalog, step, &name) {
+                    answers.insert(key.clone(), value.clone());
+                    defaulted.push((key, name, value));
+                    added = true;
+                }
+            }
+        }
+        if !added {
+            return (steps, defaulted);
+        }
+    }
+    (expand(catalog, ROOT, answers, false), defaulted)
+}
+
+/// The inputs a step needs decided: those its condition waits for, and those it asks.
+fn asked_names(step: &PlannedStep<'_>) -> Vec<String> {
+    let mut names: Vec<String> = match &step.applies {
+        Truth::Unknown(names) => names.clone(),
+        _ => vec![],
+    };
+    names.extend(step.def.input.clone());
+    names.extend(step.def.inputs.iter().cloned());
+    names.retain(|n| n != "item" && n != "drill");
+    names
+}
+
+/// The literal default of a choice or bool input, as the step sees the input.
+fn literal_default(catalog: &Catalog, step: &PlannedStep<'_>, name: &str) -> Option<AnswerValue> {
+    let input = step
+        .wizard
+        .inputs
+        .iter()
+        .find(|i| i.id == name)
+        .or_else(|| catalog.input(ROOT, name))?;
+    match (input.kind, input.default.as_ref()?) {
+        (InputKind::Bool, toml::Value::Boolean(b)) => Some(AnswerValue::Bool(*b)),
+        (InputKind::Choice, toml::Value::String(v))
+            if input.options.iter().any(|o| &o.value == v) =>
+        {
+            Some(AnswerValue::Text(v.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// The set-up path the plan assumes for one lost entry: none when the entry's server is
+/// already handled by an earlier entry; otherwise the least work the answers allow.
+pub fn platform_for(item: &str, ctx: &Context<'_>, answers: &Answers) -> &'static str {
+    let lost: Vec<&str> = ctx.lost.iter().map(String::as_str).collect();
+    let has = |id: &str| lost.contains(&id);
+    let handled_elsewhere = match item {
+        "rtc-database" => has("back-end") || has("standard-edition"),
+        "lcslog-database" => has("archiving-cdr"),
+        _ => Role::parse(item)
+            .and_then(|r| r.restored_with(ctx.topology))
+            .is_some_and(|host| {
+                has(host.as_str())
+                    || lost.iter().take_while(|l| **l != item).any(|l| {
+                        Role::parse(l).and_then(|r| r.restored_with(ctx.topology)) == Some(host)
+                    })
+            }),
+    };
+    if handled_elsewhere {
+        return "none";
+    }
+    let flag = |name: &str| matches!(answers.get(name), Some(AnswerValue::Bool(true)));
+    if flag("os_healthy") {
+        "prepare"
+    } else if flag("hardware_usable") {
+        "recover"
+    } else {
+        "rebuild"
+    }
+}

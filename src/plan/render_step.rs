@@ -1,0 +1,173 @@
+//! One expanded step as a plan line: its command with every placeholder the answers or the
+//! inventory can fill filled in, the others left as `{{name}}`.
+
+use serde::Serialize;
+
+use crate::exec::quote::quote;
+use crate::inventory::Inventory;
+use crate::session::engine::shell_argv;
+use crate::session::event::Answers;
+use crate::session::steps::PlannedStep;
+use crate::wizard::template::render;
+use crate::wizard::{Catalog, CheckSpec, Shell, StepKind};
+
+use super::expand::ROOT;
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanStep {
+    /// Unique key in the expanded session (`setup-platform[front-end]/recover-logon`).
+    pub id: String,
+    /// The procedure (wizard id; `decide` for the top level's own steps).
+    pub procedure: String,
+    pub title: String,
+    /// `info`, `choice`, `input`, `manual`, `command` or `check`.
+    pub kind: String,
+    /// The full argv a command (or command check) runs; shell steps as the shell runs them.
+    pub argv: Vec<String>,
+    /// A built-in check, fields filled in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<serde_json::Value>,
+    /// Items a manual step has the operator tick.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checklist: Vec<String>,
+    /// The inputs a choice or input step asks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub asks: Vec<String>,
+    /// The word a point of no return asks to be typed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirm: Option<String>,
+    /// The server the step acts on.
+    pub server: Option<String>,
+    /// Only needed for some answers to the question in `decided_by`.
+    pub optional: bool,
+    pub decided_by: Option<String>,
+    pub source: Option<String>,
+}
+
+/// Renders `step` with `answers` (and inventory defaults).
+pub fn render_step(
+    catalog: &Catalog,
+    step: &PlannedStep<'_>,
+    answers: &Answers,
+    inventory: Option<&Inventory>,
+    procedure: String,
+) -> PlanStep {
+    let def = step.def;
+    let fill = |template: &str, shell: Option<Shell>| -> String {
+        let filled = render(template, |name| {
+            value_of(catalog, step, answers, inventory, name).map(|v| match shell {
+                Some(sh) => quote(sh, &v),
+                None => v,
+            })
+        });
+        match filled {
+            Ok(text) => text,
+            // Leave what is unknown as a visible placeholder; fill the rest.
+            Err(_) => render(template, |name| {
+                Some(
+                    value_of(catalog, step, answers, inventory, name)
+                        .map(|v| match shell {
+                            Some(sh) => quote(sh, &v),
+                            None => v,
+                        })
+                        .unwrap_or_else(|| format!("{{{{{name}}}}}")),
+                )
+            })
+            .unwrap_or_else(|_| template.to_string()),
+        }
+    };
+    let runs =
+        def.kind == StepKind::Command || matches!(def.check, Some(CheckSpec::Command { .. }));
+    let argv = if !runs {
+        vec![]
+    } else if let Some(shell) = def.shell {
+        let words: Vec<String> = def.argv.iter().map(|t| fill(t, Some(shell))).collect();
+        shell_argv(shell, words.join(" "))
+    } else {
+        def.argv.iter().map(|t| fill(t, None)).collect()
+    };
+    let check = def.check.as_ref().map(|spec| {
+        let rendered = match spec {
+            CheckSpec::PathExists { path, max_age_s } => CheckSpec::PathExists {
+                path: fill(path, None),
+                max_age_s: *max_age_s,
+            },
+            CheckSpec::XmlContains { path, element } => CheckSpec::XmlContains {
+                path: fill(path, None),
+                element: element.as_deref().map(|e| fill(e, None)),
+            },
+            CheckSpec::TcpConnect { host, port } => CheckSpec::TcpConnect {
+                host: fill(host, None),
+                port: fill(port, None),
+            },
+            CheckSpec::Dns { name, srv, expect } => CheckSpec::Dns {
+                name: fill(name, None),
+                srv: *srv,
+                expect: expect.as_deref().map(|e| fill(e, None)),
+            },
+            CheckSpec::OnPath { program } => CheckSpec::OnPath {
+                program: fill(program, None),
+            },
+            CheckSpec::FreeSpace { path, min_mb } => CheckSpec::FreeSpace {
+                path: fill(path, None),
+                min_mb: *min_mb,
+            },
+            CheckSpec::Command { regex } => CheckSpec::Command {
+                regex: regex.clone(),
+            },
+        };
+        serde_json::to_value(rendered).unwrap_or(serde_json::Value::Null)
+    });
+    PlanStep {
+        id: step.key.clone(),
+        procedure,
+        title: def.title.clone(),
+        kind: kind_name(def.kind).into(),
+        argv,
+        check,
+        checklist: def.checklist.iter().map(|c| fill(c, None)).collect(),
+        asks: def.input.iter().chain(&def.inputs).cloned().collect(),
+        confirm: def.confirm.clone(),
+        server: def.server.as_deref().map(|s| fill(s, None)),
+        optional: false,
+        decided_by: None,
+        source: def.source.clone(),
+    }
+}
+
+/// A placeholder's value: the (synthetic) answer, else the inventory value its input's
+/// `default_from` names.
+fn value_of(
+    catalog: &Catalog,
+    step: &PlannedStep<'_>,
+    answers: &Answers,
+    inventory: Option<&Inventory>,
+    name: &str,
+) -> Option<String> {
+    if let Some(value) = step.lookup(answers, false, name) {
+        return Some(value.as_text());
+    }
+    let input = step
+        .wizard
+        .inputs
+        .iter()
+        .find(|i| i.id == name)
+        .or_else(|| catalog.input(ROOT, name))?;
+    let key = input.default_from.as_deref()?;
+    let key = render(key, |n| step.lookup(answers, false, n).map(|v| v.as_text())).ok()?;
+    inventory?.lookup_text(&key)
+}
+
+/// The kebab-case name of a step kind.
+pub fn kind_name(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Info => "info",
+        StepKind::Choice => "choice",
+        StepKind::Input => "input",
+        StepKind::Manual => "manual",
+        StepKind::Command => "command",
+        StepKind::Check => "check",
+        StepKind::Include => "include",
+    }
+}
