@@ -243,11 +243,14 @@ fn shared_inputs_agree_across_files_and_with_the_contract() {
             }
             if matches!(i.kind, InputKind::Choice | InputKind::MultiChoice) {
                 assert!(!i.options.is_empty(), "{}: '{}' has no options", w.id, i.id);
-                if i.options.iter().any(|o| o.value.is_empty()) {
+                // Typed multi-choice answers are split on commas, so values hold none.
+                for o in &i.options {
                     assert!(
-                        i.optional,
-                        "{}: '{}' offers an empty value but is not optional",
-                        w.id, i.id
+                        !o.value.trim().is_empty() && !o.value.contains(','),
+                        "{}: '{}' has an empty or comma-holding option value '{}'",
+                        w.id,
+                        i.id,
+                        o.value
                     );
                 }
             }
@@ -496,9 +499,17 @@ fn database_facts_are_exact() {
     assert!(why.contains("RTCConfig") && why.contains("RTCDyn"), "{why}");
     let opts = |id: &str| option_values(input(&w, id).unwrap()).join("|");
     assert_eq!(opts("recovery_state"), "RECOVERY|NORECOVERY|STANDBY");
-    assert_eq!(opts("replace_opt"), ", REPLACE|");
-    assert_eq!(opts("replication_opt"), "|, KEEP_REPLICATION");
-    assert_eq!(opts("restrict_opt"), "|, RESTRICTED_USER");
+    // Overwrite, preserve replication and restrict access as T-SQL; the combinations SQL Server
+    // rejects (replication or restricted access with NORECOVERY) cannot be picked.
+    assert_eq!(
+        opts("restore_with"),
+        "STATS = 10|REPLACE|KEEP_REPLICATION|RESTRICTED_USER"
+    );
+    assert_eq!(opts("restore_with_norecovery"), "STATS = 10|REPLACE");
+    assert_eq!(
+        opts("restore_with_standby"),
+        "STATS = 10|REPLACE|KEEP_REPLICATION"
+    );
     assert_eq!(
         step(&w, "restore-rtc").argv,
         s(&[
@@ -508,8 +519,12 @@ fn database_facts_are_exact() {
             "-E",
             "-b",
             "-Q",
-            "RESTORE DATABASE [RTC] FROM DISK = N'{{backup_file_rtc}}' WITH RECOVERY{{replace_opt}}{{replication_opt}}{{restrict_opt}}, STATS = 10",
+            "RESTORE DATABASE [RTC] FROM DISK = N'{{backup_file_rtc}}' WITH RECOVERY, {{restore_with}}",
         ])
+    );
+    assert_eq!(
+        step(&w, "restore-rtc-standby").argv[6],
+        "RESTORE DATABASE [RTC] FROM DISK = N'{{backup_file_rtc}}' WITH STANDBY = N'{{standby_dir}}\\RTC_undo.dat', {{restore_with_standby}}"
     );
     assert!(
         step(&w, "restore-lcslog")
@@ -1150,7 +1165,10 @@ fn database_restore_walk_renders_the_options_as_t_sql() {
             ("topology", text("standard")),
             ("databases", list(&["LCSLog", "RTC"])),
             ("os_healthy", AnswerValue::Bool(true)),
-            ("restrict_opt", text(", RESTRICTED_USER")),
+            (
+                "restore_with",
+                list(&["REPLACE", "RESTRICTED_USER", "STATS = 10"]),
+            ),
             ("se_fqdn", text("ocs01.contoso.com")),
         ],
         &[
@@ -1170,13 +1188,13 @@ fn database_restore_walk_renders_the_options_as_t_sql() {
             "-E",
             "-b",
             "-Q",
-            r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH RECOVERY, REPLACE, RESTRICTED_USER, STATS = 10",
+            r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH RECOVERY, STATS = 10,REPLACE,RESTRICTED_USER",
         ])
     );
     // The options are asked once and apply to every database restored in the run.
     assert_eq!(
         w.run("restore-lcslog").argv[6],
-        r"RESTORE DATABASE [LCSLog] FROM DISK = N'\\backup01\ocs\db\LCSLog.bak' WITH RECOVERY, REPLACE, RESTRICTED_USER, STATS = 10"
+        r"RESTORE DATABASE [LCSLog] FROM DISK = N'\\backup01\ocs\db\LCSLog.bak' WITH RECOVERY, STATS = 10,REPLACE,RESTRICTED_USER"
     );
     assert_eq!(w.run("restore-lcslog").argv[2], r"arch01\ARCHIVE");
     assert_eq!(
@@ -1224,9 +1242,9 @@ fn norecovery_and_standby_restores_leave_out_what_sql_server_rejects() {
     let w = walk("restore-databases", &answers, &[]);
     assert_eq!(
         w.run("restore-rtc-norecovery").argv[6],
-        r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH NORECOVERY, REPLACE, STATS = 10"
+        r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH NORECOVERY, STATS = 10,REPLACE"
     );
-    assert!(!w.was_asked("replication_opt") && !w.was_asked("restrict_opt"));
+    assert!(!w.was_asked("restore_with") && !w.was_asked("restore_with_standby"));
     assert!(w.ran("status-rtc-restoring") && !w.ran("status-rtc"));
     assert!(
         !w.ran("restart-pool-services"),
@@ -1239,14 +1257,17 @@ fn norecovery_and_standby_restores_leave_out_what_sql_server_rejects() {
 
     let mut answers = base.to_vec();
     answers.push(("recovery_state", text("STANDBY")));
-    answers.push(("replication_opt", text(", KEEP_REPLICATION")));
+    answers.push((
+        "restore_with_standby",
+        list(&["KEEP_REPLICATION", "REPLACE"]),
+    ));
     answers.push(("standby_dir", text(r"D:\Undo")));
     let w = walk("restore-databases", &answers, &[]);
     assert_eq!(
         w.run("restore-rtc-standby").argv[6],
-        r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH STANDBY = N'D:\Undo\RTC_undo.dat', REPLACE, KEEP_REPLICATION, STATS = 10"
+        r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH STANDBY = N'D:\Undo\RTC_undo.dat', REPLACE,KEEP_REPLICATION"
     );
-    assert!(!w.was_asked("restrict_opt"));
+    assert!(!w.was_asked("restore_with"));
 }
 
 #[test]
