@@ -54,7 +54,16 @@ pub fn draw(
         FormPurpose::Answers => " This step needs:",
         FormPurpose::BeforeRerun => " Before it runs again, give these again (secrets are never stored):",
     };
-    let mut fields: Vec<Line<'static>> = vec![Line::raw(""), Line::styled(heading, theme.title())];
+    let mut fields: Vec<Line<'static>> = vec![Line::raw("")];
+    // A resumed step that failed asks its secrets again first: say why it is here.
+    if let crate::session::state::StepStatus::Failed { .. } = step.record.status {
+        let code = step.record.exit_code.map(|c| format!(" (exit code {c})")).unwrap_or_default();
+        fields.push(Line::styled(
+            format!(" The last attempt FAILED{code}; give these again to retry or decide."),
+            theme.error(),
+        ));
+    }
+    fields.push(Line::styled(heading, theme.title()));
     let mut cursor = None;
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;

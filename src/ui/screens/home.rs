@@ -21,20 +21,20 @@ fn session_lines(s: &SessionSummary, here: bool, theme: &Theme, width: usize) ->
         SessionStatus::Finished => "finished".to_string(),
         SessionStatus::Aborted { .. } => "aborted".to_string(),
     };
-    let first = format!(" {} {} · {} · {mode} · {state}", if here { ">" } else { " " }, s.id, s.wizard);
+    let first = format!(" {} {} · {mode} · {state} · {}", if here { ">" } else { " " }, s.id, s.wizard);
     let style = if here { theme.selected() } else { theme.normal() };
     let mut facts = Vec::new();
-    if let Some(step) = &s.current_step {
-        facts.push(format!("now: {step}"));
-    }
-    if let Some(at) = s.updated_at {
-        facts.push(format!("last activity {}", timestamp(at)));
-    }
     if let Some(holder) = &s.locked_by {
         facts.push(format!("LOCKED by {holder}"));
     }
     if s.state != SessionStatus::InProgress {
         facts.push(format!("report: lifeline report {}", s.id));
+    }
+    if let Some(step) = &s.current_step {
+        facts.push(format!("now: {step}"));
+    }
+    if let Some(at) = s.updated_at {
+        facts.push(format!("last activity {}", timestamp(at)));
     }
     let mut lines = vec![Line::styled(truncate(&first, width), style)];
     if !facts.is_empty() {

@@ -33,7 +33,7 @@ pub fn kind_word(kind: StepKind) -> &'static str {
     match kind {
         StepKind::Info => "information",
         StepKind::Choice => "decision",
-        StepKind::Input => "values",
+        StepKind::Input => "form",
         StepKind::Manual => "manual step",
         StepKind::Command => "command",
         StepKind::Check => "check",

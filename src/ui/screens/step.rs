@@ -70,12 +70,11 @@ fn status_lines(state: &AppState, session: &SessionUi, step: &StepView) -> Vec<L
     let simulated = if session.drill() { " (simulated)" } else { "" };
     match &step.need {
         NeedView::Execute => {
-            let what = if record.confirmed { "Confirmed. " } else { "" };
+            let what = if record.confirmed { "Confirmed, ready" } else { "Ready" };
             vec![Line::from(vec![
-                Span::styled(format!(" {what}Ready"), theme.title()),
-                Span::raw(format!("{simulated}: press ")),
+                Span::styled(format!(" {what}{simulated}: "), theme.title()),
                 Span::styled("r", theme.key()),
-                Span::raw(" to run it, or do it by hand and skip it with a reason."),
+                Span::raw(" runs it now."),
             ])]
         }
         NeedView::Running { attempt } => vec![Line::from(vec![
@@ -118,9 +117,7 @@ fn status_lines(state: &AppState, session: &SessionUi, step: &StepView) -> Vec<L
             }
             vec![Line::from(vec![
                 Span::styled(" SUCCEEDED", theme.good()),
-                Span::raw(format!("{simulated} · {} · ", facts.join(" · "))),
-                Span::styled("Enter", theme.key()),
-                Span::raw(" next step"),
+                Span::raw(format!("{simulated} · {}", facts.join(" · "))),
             ])]
         }
         NeedView::Interrupted { attempt, policy } => {

@@ -38,14 +38,15 @@ impl Widget for OutputView<'_> {
                 };
                 let dropped = pane.buffer.dropped();
                 let count = if dropped > 0 {
-                    format!("last {n} lines")
+                    format!("last {n} lines · ")
                 } else {
-                    format!("{n} lines")
+                    format!("{n} lines · ")
                 };
                 (count, status)
             }
+            Source::Tail([]) => (String::new(), "nothing yet".to_string()),
             Source::Tail(tail) => (
-                format!("last {} lines", tail.len()),
+                format!("last {} lines · ", tail.len()),
                 "from the journal".to_string(),
             ),
         };
@@ -53,13 +54,11 @@ impl Widget for OutputView<'_> {
             .borders(Borders::TOP)
             .border_style(self.theme.dim())
             .title(Line::styled(" Output ", self.theme.title()))
-            .title(Line::styled(format!(" {count} · {status} "), self.theme.dim()).right_aligned());
+            .title(Line::styled(format!(" {count}{status} "), self.theme.dim()).right_aligned());
         let inner = block.inner(area);
         block.render(area, buf);
         let rows = visible_rows(&self.source, usize::from(inner.width), usize::from(inner.height));
-        if rows.is_empty() {
-            buf.set_stringn(inner.x, inner.y, "(no output yet)", usize::from(inner.width), self.theme.dim());
-        }
+
         for (i, row) in rows.iter().enumerate() {
             let y = inner.y + i as u16;
             buf.set_stringn(inner.x, y, row, usize::from(inner.width), Style::new());
