@@ -30,7 +30,11 @@ fn session() -> Harness {
     }
     let t0 = datetime!(2024-05-01 10:00:00 UTC);
     let text = |s: &str| AnswerValue::Text(s.into());
-    let answer = |key: &str, value: AnswerValue| Event::AnswerGiven { key: key.into(), value, secret: false };
+    let answer = |key: &str, value: AnswerValue| Event::AnswerGiven {
+        key: key.into(),
+        value,
+        secret: false,
+    };
     let events = vec![
         Event::SessionStarted {
             session: "bench".into(),
@@ -38,26 +42,44 @@ fn session() -> Harness {
             wizard_hash: "h".into(),
             wizard_version: "1".into(),
             inventory_hash: None,
-            operator: Operator { user: "bench".into(), host: "bench".into() },
+            operator: Operator {
+                user: "bench".into(),
+                host: "bench".into(),
+            },
             drill: false,
             lifeline_version: "bench".into(),
             scenario: None,
             target_s: Some(7200),
         },
-        Event::StepCompleted { step: "intro".into() },
+        Event::StepCompleted {
+            step: "intro".into(),
+        },
         answer("topology", text("standard")),
-        Event::StepCompleted { step: "pick".into() },
+        Event::StepCompleted {
+            step: "pick".into(),
+        },
         answer("pool_fqdn", text("pool01.contoso.com")),
         answer("backup_share", text("\\\\backup01\\ocs")),
         answer("pool_name", text("pool01")),
-        Event::StepCompleted { step: "values".into() },
-        Event::StepEntered { step: "restore-db".into() },
-        Event::StepConfirmed { step: "restore-db".into(), word: "RESTORE".into() },
+        Event::StepCompleted {
+            step: "values".into(),
+        },
+        Event::StepEntered {
+            step: "restore-db".into(),
+        },
+        Event::StepConfirmed {
+            step: "restore-db".into(),
+            word: "RESTORE".into(),
+        },
     ];
     let records: Vec<Record> = events
         .into_iter()
         .enumerate()
-        .map(|(i, event)| Record { seq: i as u64 + 1, at: t0, event })
+        .map(|(i, event)| Record {
+            seq: i as u64 + 1,
+            at: t0,
+            event,
+        })
         .collect();
     let state = SessionState::replay(&records).expect("replays");
     let mut script = Script::ok(&[]);
@@ -93,16 +115,24 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn main() {
     let mut h = session();
-    assert_eq!(h.app.state.session().map(|s| s.output.buffer.len()), Some(10_000));
+    assert_eq!(
+        h.app.state.session().map(|s| s.output.buffer.len()),
+        Some(10_000)
+    );
     for (w, height) in [(80u16, 24u16), (160, 48)] {
         h.app.state.size = (w, height);
         let mut terminal = Terminal::new(TestBackend::new(w, height)).expect("test backend");
         let mut samples = Vec::with_capacity(FRAMES);
         for i in 0..FRAMES {
             // A new line each frame, as while a command runs, so every frame differs.
-            h.app.handle(AppEvent::StepOutput { step: "restore-db".into(), line: format!("frame {i}") });
+            h.app.handle(AppEvent::StepOutput {
+                step: "restore-db".into(),
+                line: format!("frame {i}"),
+            });
             let start = Instant::now();
-            terminal.draw(|frame| draw(frame, &h.app.state)).expect("draws");
+            terminal
+                .draw(|frame| draw(frame, &h.app.state))
+                .expect("draws");
             samples.push(start.elapsed());
         }
         println!(

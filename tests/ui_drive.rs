@@ -14,13 +14,21 @@ use ui_common::*;
 
 fn screen_has(h: &mut lifeline::ui::memory::Harness, text: &str) {
     let screen = h.screen(80, 24);
-    assert!(screen.contains(text), "expected {text:?} on screen:\n{screen}");
+    assert!(
+        screen.contains(text),
+        "expected {text:?} on screen:\n{screen}"
+    );
 }
 
 #[test]
 fn a_whole_recovery_is_driven_from_the_keyboard() {
-    let runner = MemoryRunner::new()
-        .script("restore-db", Script::ok(&["Processed 1840 pages", "RESTORE DATABASE successfully processed"]));
+    let runner = MemoryRunner::new().script(
+        "restore-db",
+        Script::ok(&[
+            "Processed 1840 pages",
+            "RESTORE DATABASE successfully processed",
+        ]),
+    );
     let (mut h, seams) = harness(false, vec![], runner, (80, 24));
 
     // Information: read, Enter.
@@ -43,7 +51,12 @@ fn a_whole_recovery_is_driven_from_the_keyboard() {
     h.key(KeyCode::Enter);
     screen_has(&mut h, "is not a fully qualified domain name");
     let answered = |key: &str| {
-        seams.journal.lock().unwrap().iter().any(|r| matches!(&r.event, Event::AnswerGiven { key: k, .. } if k == key))
+        seams
+            .journal
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|r| matches!(&r.event, Event::AnswerGiven { key: k, .. } if k == key))
     };
     assert!(answered("topology"));
     assert!(!answered("pool_fqdn"), "an invalid form gives no answer");
@@ -73,7 +86,10 @@ fn a_whole_recovery_is_driven_from_the_keyboard() {
     h.key(KeyCode::Char('r'));
     let runs = seams.started.lock().unwrap().clone();
     assert_eq!(runs.len(), 1);
-    assert!(runs[0].argv.contains(&"s3cret!".to_string()), "the real argv holds the secret");
+    assert!(
+        runs[0].argv.contains(&"s3cret!".to_string()),
+        "the real argv holds the secret"
+    );
     assert!(runs[0].display_argv.contains(&"****".to_string()));
     // A success stays on screen with its output until Enter.
     screen_has(&mut h, "SUCCEEDED · attempt 1 · exit code 0");
@@ -123,18 +139,45 @@ fn a_whole_recovery_is_driven_from_the_keyboard() {
     let text = serde_json::to_string(&journal).unwrap();
     assert!(!text.contains("s3cret!"), "a secret reached the journal");
     let seqs: Vec<u64> = journal.iter().map(|r| r.seq).collect();
-    assert_eq!(seqs, (2..2 + journal.len() as u64).collect::<Vec<_>>(), "seqs follow session-started");
+    assert_eq!(
+        seqs,
+        (2..2 + journal.len() as u64).collect::<Vec<_>>(),
+        "seqs follow session-started"
+    );
     assert!(journal.iter().any(|r| r.event
-        == Event::AnswerGiven { key: "topology".into(), value: AnswerValue::Text("standard".into()), secret: false }));
+        == Event::AnswerGiven {
+            key: "topology".into(),
+            value: AnswerValue::Text("standard".into()),
+            secret: false
+        }));
     assert!(journal.iter().any(|r| r.event
-        == Event::AnswerGiven { key: "pool_fqdn".into(), value: AnswerValue::Text("pool01.contoso.com".into()), secret: false }));
+        == Event::AnswerGiven {
+            key: "pool_fqdn".into(),
+            value: AnswerValue::Text("pool01.contoso.com".into()),
+            secret: false
+        }));
     assert!(journal.iter().any(|r| r.event
-        == Event::AnswerGiven { key: "lost".into(), value: AnswerValue::List(vec!["back-end".into(), "front-end".into()]), secret: false }));
-    assert_eq!(seams.started.lock().unwrap().len(), 5, "restore, 2 imports, 2 checks");
+        == Event::AnswerGiven {
+            key: "lost".into(),
+            value: AnswerValue::List(vec!["back-end".into(), "front-end".into()]),
+            secret: false
+        }));
+    assert_eq!(
+        seams.started.lock().unwrap().len(),
+        5,
+        "restore, 2 imports, 2 checks"
+    );
     let state = &h.app.state.session().unwrap().state;
     assert_eq!(state.status, SessionStatus::Finished);
-    assert_eq!(state.step("ee-only").status, StepStatus::Pending, "not applicable, never entered");
-    assert_eq!(state.step("per-role[front-end]/import").status, StepStatus::Succeeded);
+    assert_eq!(
+        state.step("ee-only").status,
+        StepStatus::Pending,
+        "not applicable, never entered"
+    );
+    assert_eq!(
+        state.step("per-role[front-end]/import").status,
+        StepStatus::Succeeded
+    );
 }
 
 #[test]
@@ -158,10 +201,16 @@ fn a_drill_simulates_and_still_practises_the_confirmation() {
 #[test]
 fn a_failed_step_can_be_retried_or_skipped_with_a_reason() {
     let runner = MemoryRunner::new()
-        .script("restore-db", Script::fail(&["Msg 3201: Cannot open backup device"], 1))
+        .script(
+            "restore-db",
+            Script::fail(&["Msg 3201: Cannot open backup device"], 1),
+        )
         .script("restore-db", Script::fail(&["still failing"], 1));
     let mut events = through_values();
-    events.push(Event::StepConfirmed { step: "restore-db".into(), word: "RESTORE".into() });
+    events.push(Event::StepConfirmed {
+        step: "restore-db".into(),
+        word: "RESTORE".into(),
+    });
     let (mut h, seams) = harness(false, events, runner, (80, 24));
     h.type_text("pw");
     h.key(KeyCode::Enter);
@@ -180,7 +229,9 @@ fn a_failed_step_can_be_retried_or_skipped_with_a_reason() {
     let state = &h.app.state.session().unwrap().state;
     assert_eq!(
         state.step("restore-db").status,
-        StepStatus::Skipped { reason: "restored by the DBA by hand".into() }
+        StepStatus::Skipped {
+            reason: "restored by the DBA by hand".into()
+        }
     );
     assert_eq!(seams.started.lock().unwrap().len(), 2);
 }
@@ -188,8 +239,16 @@ fn a_failed_step_can_be_retried_or_skipped_with_a_reason() {
 #[test]
 fn an_interrupted_step_asks_its_secret_again_before_running_again() {
     let mut events = through_values();
-    events.push(Event::StepConfirmed { step: "restore-db".into(), word: "RESTORE".into() });
-    events.push(Event::StepStarted { step: "restore-db".into(), attempt: 1, argv: vec!["sqlcmd".into()], simulated: false });
+    events.push(Event::StepConfirmed {
+        step: "restore-db".into(),
+        word: "RESTORE".into(),
+    });
+    events.push(Event::StepStarted {
+        step: "restore-db".into(),
+        attempt: 1,
+        argv: vec!["sqlcmd".into()],
+        simulated: false,
+    });
     // Resume: the step was running; the runner finds no process (re-attach reports it lost).
     let (mut h, seams) = harness(false, events, MemoryRunner::new(), (80, 24));
     screen_has(&mut h, "INTERRUPTED, OUTCOME UNKNOWN");
@@ -209,8 +268,16 @@ fn a_running_step_can_be_cancelled_and_never_left_with_esc() {
     let mut hold = Script::ok(&["restoring..."]);
     hold.hold = true;
     let mut events = through_values();
-    events.push(Event::StepConfirmed { step: "restore-db".into(), word: "RESTORE".into() });
-    let (mut h, seams) = harness(false, events, MemoryRunner::new().script("restore-db", hold), (80, 24));
+    events.push(Event::StepConfirmed {
+        step: "restore-db".into(),
+        word: "RESTORE".into(),
+    });
+    let (mut h, seams) = harness(
+        false,
+        events,
+        MemoryRunner::new().script("restore-db", hold),
+        (80, 24),
+    );
     h.type_text("pw");
     h.key(KeyCode::Enter);
     h.key(KeyCode::Char('r'));
@@ -222,7 +289,10 @@ fn a_running_step_can_be_cancelled_and_never_left_with_esc() {
     h.key(KeyCode::Char('x'));
     screen_has(&mut h, "Stop attempt 1");
     h.key(KeyCode::Char('y'));
-    assert_eq!(seams.cancelled.lock().unwrap().as_slice(), &[("restore-db".to_string(), 1)]);
+    assert_eq!(
+        seams.cancelled.lock().unwrap().as_slice(),
+        &[("restore-db".to_string(), 1)]
+    );
     screen_has(&mut h, "CANCELLED");
 }
 
@@ -235,7 +305,10 @@ fn quitting_asks_first_and_says_how_to_resume() {
     assert!(h.app.state.ending.is_none());
     h.key(KeyCode::Char('q'));
     h.key(KeyCode::Char('y'));
-    assert_eq!(h.app.state.ending, Some(Ending::Exit(AppExit::Left { session: ID.into() })));
+    assert_eq!(
+        h.app.state.ending,
+        Some(Ending::Exit(AppExit::Left { session: ID.into() }))
+    );
 }
 
 #[test]
@@ -245,14 +318,22 @@ fn a_journal_failure_stops_everything_with_one_clear_line() {
     let (setup, seams) = setup_with(state, persist, MemoryRunner::new());
     let mut h = lifeline::ui::memory::Harness::new(setup, NOW, (80, 24));
     h.key(KeyCode::Enter); // intro completed (seq 3)
-    assert_eq!(kinds(&seams.journal), vec!["step-entered", "step-completed"]);
+    assert_eq!(
+        kinds(&seams.journal),
+        vec!["step-entered", "step-completed"]
+    );
     // Entering the next step fails to journal: stop.
     screen_has(&mut h, "STOPPED");
-    screen_has(&mut h, "could not write the journal: no space left on device");
+    screen_has(
+        &mut h,
+        "could not write the journal: no space left on device",
+    );
     h.key(KeyCode::Char('j'));
     assert_eq!(
         h.app.state.ending,
-        Some(Ending::Failed("could not write the journal: no space left on device".into()))
+        Some(Ending::Failed(
+            "could not write the journal: no space left on device".into()
+        ))
     );
 }
 

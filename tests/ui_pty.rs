@@ -29,7 +29,12 @@ struct Pty {
 impl Pty {
     fn spawn(home: &Path, args: &[&str]) -> Pty {
         let pty = native_pty_system()
-            .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lifeline"));
         cmd.args(args);
@@ -53,7 +58,11 @@ impl Pty {
                 sink.lock().unwrap().process(&buf[..n]);
             }
         });
-        Pty { child, writer, screen }
+        Pty {
+            child,
+            writer,
+            screen,
+        }
     }
 
     fn contents(&self) -> String {
@@ -67,7 +76,10 @@ impl Pty {
             if contents.contains(text) {
                 return contents;
             }
-            assert!(start.elapsed() < WAIT, "timed out waiting for {text:?}; screen:\n{contents}");
+            assert!(
+                start.elapsed() < WAIT,
+                "timed out waiting for {text:?}; screen:\n{contents}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -85,7 +97,11 @@ impl Pty {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(start.elapsed() < WAIT, "lifeline did not exit; screen:\n{}", self.contents());
+            assert!(
+                start.elapsed() < WAIT,
+                "lifeline did not exit; screen:\n{}",
+                self.contents()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -176,7 +192,10 @@ fn ctrl_c_and_sigterm_restore_the_terminal_and_keep_the_session() {
     pty.wait_for("Which topology did the lost pool have?");
     pty.send("\u{3}"); // Ctrl-C
     pty.wait_exit();
-    assert!(pty.left_alternate_screen(), "Ctrl-C left the terminal in the alternate screen");
+    assert!(
+        pty.left_alternate_screen(),
+        "Ctrl-C left the terminal in the alternate screen"
+    );
 
     let mut again = Pty::spawn(home.path(), &[]);
     again.wait_for("Unfinished sessions");
@@ -189,7 +208,10 @@ fn ctrl_c_and_sigterm_restore_the_terminal_and_keep_the_session() {
         .unwrap();
     assert!(killed.success());
     again.wait_exit();
-    assert!(again.left_alternate_screen(), "SIGTERM left the terminal in the alternate screen");
+    assert!(
+        again.left_alternate_screen(),
+        "SIGTERM left the terminal in the alternate screen"
+    );
 
     // The decision made before Ctrl-C is still there.
     let mut last = Pty::spawn(home.path(), &[]);

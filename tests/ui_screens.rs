@@ -18,7 +18,12 @@ fn mode(drill: bool) -> &'static str {
 }
 
 /// Snapshots one screen at both sizes, in both modes; `prepare` brings the harness there.
-fn snap(name: &str, events: fn() -> Vec<Event>, runner: fn() -> MemoryRunner, prepare: fn(&mut Harness)) {
+fn snap(
+    name: &str,
+    events: fn() -> Vec<Event>,
+    runner: fn() -> MemoryRunner,
+    prepare: fn(&mut Harness),
+) {
     for drill in [false, true] {
         for (w, h) in SIZES {
             let (mut harness, _) = harness(drill, events(), runner(), (w, h));
@@ -31,7 +36,10 @@ fn snap(name: &str, events: fn() -> Vec<Event>, runner: fn() -> MemoryRunner, pr
 
 fn confirmed() -> Vec<Event> {
     let mut events = through_values();
-    events.push(Event::StepConfirmed { step: "restore-db".into(), word: "RESTORE".into() });
+    events.push(Event::StepConfirmed {
+        step: "restore-db".into(),
+        word: "RESTORE".into(),
+    });
     events
 }
 
@@ -40,7 +48,13 @@ fn started() -> Vec<Event> {
     events.push(Event::StepStarted {
         step: "restore-db".into(),
         attempt: 1,
-        argv: vec!["sqlcmd".into(), "-S".into(), "pool01.contoso.com\\rtc".into(), "-P".into(), "****".into()],
+        argv: vec![
+            "sqlcmd".into(),
+            "-S".into(),
+            "pool01.contoso.com\\rtc".into(),
+            "-P".into(),
+            "****".into(),
+        ],
         simulated: false,
     });
     events
@@ -48,16 +62,36 @@ fn started() -> Vec<Event> {
 
 fn at_checklist() -> Vec<Event> {
     let mut events = through_values();
-    let skip = |step: &str| Event::StepSkipped { step: step.into(), reason: "done by hand".into() };
+    let skip = |step: &str| Event::StepSkipped {
+        step: step.into(),
+        reason: "done by hand".into(),
+    };
     events.extend([
         skip("restore-db"),
-        Event::StepEntered { step: "per-role".into() },
-        Event::AnswerGiven { key: "lost".into(), value: AnswerValue::List(vec!["front-end".into()]), secret: false },
-        Event::StepCompleted { step: "per-role".into() },
+        Event::StepEntered {
+            step: "per-role".into(),
+        },
+        Event::AnswerGiven {
+            key: "lost".into(),
+            value: AnswerValue::List(vec!["front-end".into()]),
+            secret: false,
+        },
+        Event::StepCompleted {
+            step: "per-role".into(),
+        },
         skip("per-role[front-end]/import"),
-        Event::StepMarkedDone { step: "per-role[front-end]/reachable".into(), note: None },
-        Event::StepEntered { step: "validate".into() },
-        Event::ChecklistTicked { step: "validate".into(), item: 0, ticked: true },
+        Event::StepMarkedDone {
+            step: "per-role[front-end]/reachable".into(),
+            note: None,
+        },
+        Event::StepEntered {
+            step: "validate".into(),
+        },
+        Event::ChecklistTicked {
+            step: "validate".into(),
+            item: 0,
+            ticked: true,
+        },
     ]);
     events
 }
@@ -75,7 +109,16 @@ fn typed_secret(h: &mut Harness) {
 fn decision() {
     snap(
         "decision",
-        || vec![Event::StepEntered { step: "intro".into() }, Event::StepCompleted { step: "intro".into() }],
+        || {
+            vec![
+                Event::StepEntered {
+                    step: "intro".into(),
+                },
+                Event::StepCompleted {
+                    step: "intro".into(),
+                },
+            ]
+        },
         no_runner,
         |h| h.key(KeyCode::Down),
     );
@@ -103,7 +146,9 @@ fn form_with_an_inline_error() {
 
 #[test]
 fn secret_form() {
-    snap("secret_form", through_values, no_runner, |h| h.type_text("s3cret"));
+    snap("secret_form", through_values, no_runner, |h| {
+        h.type_text("s3cret")
+    });
 }
 
 #[test]
@@ -120,7 +165,14 @@ fn step_with_command_and_output() {
         "running",
         confirmed,
         || {
-            let lines: Vec<String> = (1..=40).map(|i| format!("Processed {} pages for database 'rtc', file 'rtc_data' on file 1.", i * 64)).collect();
+            let lines: Vec<String> = (1..=40)
+                .map(|i| {
+                    format!(
+                        "Processed {} pages for database 'rtc', file 'rtc_data' on file 1.",
+                        i * 64
+                    )
+                })
+                .collect();
             let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
             let mut script = Script::ok(&refs);
             script.hold = true;
@@ -143,7 +195,15 @@ fn succeeded_under_review() {
     snap(
         "succeeded",
         confirmed,
-        || MemoryRunner::new().script("restore-db", Script::ok(&["Processed 1840 pages", "RESTORE DATABASE successfully processed 1842 pages in 3.1 seconds"])),
+        || {
+            MemoryRunner::new().script(
+                "restore-db",
+                Script::ok(&[
+                    "Processed 1840 pages",
+                    "RESTORE DATABASE successfully processed 1842 pages in 3.1 seconds",
+                ]),
+            )
+        },
         |h| {
             typed_secret(h);
             h.key(KeyCode::Char('r'));
@@ -153,7 +213,9 @@ fn succeeded_under_review() {
 
 #[test]
 fn manual_checklist() {
-    snap("checklist", at_checklist, no_runner, |h| h.key(KeyCode::Down));
+    snap("checklist", at_checklist, no_runner, |h| {
+        h.key(KeyCode::Down)
+    });
 }
 
 #[test]
@@ -162,7 +224,10 @@ fn interrupted_step() {
         "interrupted",
         || {
             let mut e = started();
-            e.push(Event::StepInterrupted { step: "restore-db".into(), attempt: 1 });
+            e.push(Event::StepInterrupted {
+                step: "restore-db".into(),
+                attempt: 1,
+            });
             e
         },
         no_runner,
@@ -201,7 +266,9 @@ fn failed_step() {
 
 #[test]
 fn plan_overview() {
-    snap("plan", at_checklist, no_runner, |h| h.key(KeyCode::Char('p')));
+    snap("plan", at_checklist, no_runner, |h| {
+        h.key(KeyCode::Char('p'))
+    });
 }
 
 #[test]
@@ -232,9 +299,19 @@ fn finished_session() {
         || {
             let mut e = at_checklist();
             e.extend([
-                Event::ChecklistTicked { step: "validate".into(), item: 1, ticked: true },
-                Event::ChecklistTicked { step: "validate".into(), item: 2, ticked: true },
-                Event::StepCompleted { step: "validate".into() },
+                Event::ChecklistTicked {
+                    step: "validate".into(),
+                    item: 1,
+                    ticked: true,
+                },
+                Event::ChecklistTicked {
+                    step: "validate".into(),
+                    item: 2,
+                    ticked: true,
+                },
+                Event::StepCompleted {
+                    step: "validate".into(),
+                },
             ]);
             e
         },

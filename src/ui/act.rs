@@ -110,7 +110,13 @@ pub fn session_action(
                 w.confirm_error = Some(format!("that is not '{word}'; type it exactly"));
                 return vec![];
             }
-            submit(state, vec![Intent::Confirm { step: key, word: typed }])
+            submit(
+                state,
+                vec![Intent::Confirm {
+                    step: key,
+                    word: typed,
+                }],
+            )
         }
         (Context::Execute | Context::Failed, Action::Run) => {
             submit(state, vec![Intent::Start { step: key }])
@@ -152,7 +158,14 @@ pub fn session_action(
                     if ticked {
                         w.cursor = (item + 1).min(items - 1);
                     }
-                    return submit(state, vec![Intent::Tick { step: key, item, ticked }]);
+                    return submit(
+                        state,
+                        vec![Intent::Tick {
+                            step: key,
+                            item,
+                            ticked,
+                        }],
+                    );
                 }
                 Action::Select if step.need == NeedView::Acknowledge => {
                     return submit(state, vec![Intent::Acknowledge { step: key }]);
@@ -252,7 +265,10 @@ fn plan_action(state: &mut AppState, action: Action, page: usize) -> Vec<Command
 
 fn prompt(state: &mut AppState, purpose: PromptPurpose) -> Vec<Command> {
     if purpose == PromptPurpose::Abort && state.session().and_then(|s| s.running()).is_some() {
-        state.say(Level::Error, "a command is running: cancel it (x) before aborting");
+        state.say(
+            Level::Error,
+            "a command is running: cancel it (x) before aborting",
+        );
         return vec![];
     }
     state.overlay = Some(Overlay::Prompt(Prompt::new(purpose)));

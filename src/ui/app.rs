@@ -111,9 +111,9 @@ impl App {
                 Command::Persist(event) => match self.persist.as_mut() {
                     Some(persist) => persist.persist(event, &self.events),
                     None => {
-                        let _ = self.events.send(AppEvent::PersistFailed(
-                            "no journal is open".into(),
-                        ));
+                        let _ = self
+                            .events
+                            .send(AppEvent::PersistFailed("no journal is open".into()));
                     }
                 },
                 Command::Run(request) => {

@@ -15,7 +15,10 @@ pub enum AppEvent {
     /// The clock, read by the tick task (4 Hz), never by render code.
     Tick(OffsetDateTime),
     /// One line of a running step's output (already redacted by the runner).
-    StepOutput { step: String, line: String },
+    StepOutput {
+        step: String,
+        line: String,
+    },
     /// An attempt ended (or was found ended on re-attach).
     StepFinished {
         step: String,
@@ -23,7 +26,10 @@ pub enum AppEvent {
         report: RunReport,
     },
     /// A re-attach found no process and no outcome: the attempt is interrupted.
-    StepLost { step: String, attempt: u32 },
+    StepLost {
+        step: String,
+        attempt: u32,
+    },
     /// The journal has the event durably (fsynced); here is its record.
     Persisted(Record),
     /// The journal could not take an event: everything stops.

@@ -47,7 +47,10 @@ impl SessionUi {
         };
         if pending.event != record.event {
             // The journal's copy is the truth a resume will see; fold that one.
-            tracing::warn!(seq = record.seq, "journal record differs from the event sent");
+            tracing::warn!(
+                seq = record.seq,
+                "journal record differs from the event sent"
+            );
         }
         // A success of this process's own attempt stays on screen until the operator has
         // read its output.
@@ -138,7 +141,10 @@ impl SessionUi {
 
     fn launch(&mut self, request: ExecRequest, reaction: &mut Reaction) {
         let banner = match &request.simulate {
-            Some(_) => format!("-- attempt {} (simulated: nothing is run) --", request.attempt),
+            Some(_) => format!(
+                "-- attempt {} (simulated: nothing is run) --",
+                request.attempt
+            ),
             None => format!("-- attempt {} --", request.attempt),
         };
         self.output.begin(&request.step, banner);

@@ -119,10 +119,10 @@ impl FormState {
 
     /// Re-validates the focused field (as the operator types, once it showed an error).
     pub fn revalidate_focused(&mut self) {
-        if let Some(field) = self.fields.get_mut(self.focus) {
-            if field.error.is_some() {
-                field.error = field.parse().err();
-            }
+        if let Some(field) = self.fields.get_mut(self.focus)
+            && field.error.is_some()
+        {
+            field.error = field.parse().err();
         }
     }
 

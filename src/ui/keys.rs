@@ -119,37 +119,60 @@ const fn b(
     }
 }
 
+#[rustfmt::skip]
 const UP: Binding = b(const { &[k(KeyCode::Up), c('k')] }, "↑/k", "up", "move up", Action::Up, false);
+#[rustfmt::skip]
 const DOWN: Binding = b(const { &[k(KeyCode::Down), c('j')] }, "↓/j", "down", "move down", Action::Down, false);
+#[rustfmt::skip]
 const TOP: Binding = b(const { &[k(KeyCode::Home), c('g')] }, "Home/g", "top", "go to the top (oldest output)", Action::Top, false);
+#[rustfmt::skip]
 const BOTTOM: Binding = b(const { &[k(KeyCode::End), c('G')] }, "End/G", "bottom", "go to the bottom and follow new output", Action::Bottom, false);
+#[rustfmt::skip]
 const PGUP: Binding = b(const { &[k(KeyCode::PageUp)] }, "PgUp", "page up", "scroll a page up", Action::PageUp, false);
+#[rustfmt::skip]
 const PGDN: Binding = b(const { &[k(KeyCode::PageDown)] }, "PgDn", "page down", "scroll a page down", Action::PageDown, false);
+#[rustfmt::skip]
 const HELP: Binding = b(const { &[c('?')] }, "?", "help", "show every key of this screen", Action::Help, true);
+#[rustfmt::skip]
 const PLAN: Binding = b(const { &[c('p'), k(KeyCode::Tab)] }, "p/Tab", "plan", "show or hide the plan overview", Action::Plan, true);
+#[rustfmt::skip]
 const WHY: Binding = b(const { &[c('w')] }, "w", "why", "show or hide why this step exists", Action::Why, true);
+#[rustfmt::skip]
 const ABORT: Binding = b(const { &[c('a')] }, "a", "abort", "abort the whole session (asks for a reason)", Action::Abort, false);
+#[rustfmt::skip]
 const QUIT: Binding = b(const { &[c('q')] }, "q", "quit", "leave lifeline (the session is saved; asks first)", Action::Quit, true);
+#[rustfmt::skip]
 const COPY: Binding = b(const { &[c('c')] }, "c", "copy", "copy the command line to the clipboard (OSC 52)", Action::Copy, true);
+#[rustfmt::skip]
 const VIEW: Binding = b(const { &[c('v')] }, "v", "view all", "view the whole step text and command line", Action::View, false);
+#[rustfmt::skip]
 const SKIP: Binding = b(const { &[c('s')] }, "s", "skip", "skip this step (asks for a reason)", Action::Skip, true);
+#[rustfmt::skip]
 const DONE: Binding = b(const { &[c('d')] }, "d", "mark done", "mark this step done by hand (with a note)", Action::MarkDone, true);
-const BACK: Binding = b(const { &[k(KeyCode::Esc)] }, "Esc", "back", "go back", Action::Back, true);
+#[rustfmt::skip]
+const BACK: Binding = b(const { &[k(KeyCode::Esc), k(KeyCode::Left), c('h')] }, "Esc/←/h", "back", "go back", Action::Back, true);
+#[rustfmt::skip]
 const F_HELP: Binding = b(const { &[k(KeyCode::F(1))] }, "F1", "help", "show every key of this screen", Action::Help, true);
+#[rustfmt::skip]
 const F_PLAN: Binding = b(const { &[k(KeyCode::F(2))] }, "F2", "plan", "show or hide the plan overview", Action::Plan, false);
+#[rustfmt::skip]
 const F_QUIT: Binding = b(const { &[ctrl('q')] }, "Ctrl-Q", "quit", "leave lifeline (the session is saved; asks first)", Action::Quit, true);
+#[rustfmt::skip]
 const NEXT_FIELD: Binding = b(const { &[k(KeyCode::Tab), k(KeyCode::Down)] }, "Tab/↓", "next", "next field", Action::NextField, true);
+#[rustfmt::skip]
 const PREV_FIELD: Binding = b(const { &[k(KeyCode::BackTab), k(KeyCode::Up)] }, "S-Tab/↑", "previous", "previous field", Action::PrevField, false);
+#[rustfmt::skip]
 const CLOSE: Binding = b(const { &[k(KeyCode::Esc), c('q'), k(KeyCode::Enter)] }, "Esc", "close", "close this window", Action::Back, true);
 
 /// The bindings of a context, in the order help lists them.
+#[rustfmt::skip]
 pub fn bindings(context: Context) -> Vec<Binding> {
     use Context as C;
     let scroll = [UP, DOWN, PGUP, PGDN, TOP, BOTTOM];
     let mut v: Vec<Binding> = match context {
         C::Home => vec![
             UP, DOWN, TOP, BOTTOM,
-            b(const { &[k(KeyCode::Enter)] }, "Enter", "open", "resume the session, start, or show a report command", Action::Select, true),
+            b(const { &[k(KeyCode::Enter), k(KeyCode::Right), c('l')] }, "Enter/→/l", "open", "resume the session, start, or show a report command", Action::Select, true),
             b(const { &[c('n')] }, "n", "new recovery", "start a recovery", Action::NewRecovery, true),
             b(const { &[c('t')] }, "t", "new drill", "start a drill (training: nothing is executed)", Action::NewDrill, true),
             HELP,
@@ -157,7 +180,7 @@ pub fn bindings(context: Context) -> Vec<Binding> {
         ],
         C::Picker => vec![
             UP, DOWN, TOP, BOTTOM,
-            b(const { &[k(KeyCode::Enter)] }, "Enter", "start", "start a session of this wizard", Action::Select, true),
+            b(const { &[k(KeyCode::Enter), k(KeyCode::Right), c('l')] }, "Enter/→/l", "start", "start a session of this wizard", Action::Select, true),
             BACK, HELP,
             b(const { &[c('q')] }, "q", "quit", "leave lifeline", Action::Quit, false),
         ],
@@ -173,7 +196,7 @@ pub fn bindings(context: Context) -> Vec<Binding> {
                 b(const { &[k(KeyCode::Enter)] }, "Enter", "submit", "check every field and give the answers", Action::Select, true),
             ];
             if context == C::RerunForm {
-                v.push(BACK);
+                v.push(b(const { &[k(KeyCode::Esc)] }, "Esc", "back", "close the form without running", Action::Back, true));
             }
             v.extend([F_HELP, F_PLAN, F_QUIT]);
             v
@@ -236,7 +259,7 @@ pub fn bindings(context: Context) -> Vec<Binding> {
         C::Plan => {
             let mut v = scroll.to_vec();
             v.extend([
-                b(const { &[c('p'), k(KeyCode::Tab), k(KeyCode::Esc), k(KeyCode::F(2))] }, "p/Esc", "close plan", "back to the current step", Action::Back, true),
+                b(const { &[c('p'), k(KeyCode::Tab), k(KeyCode::Esc), k(KeyCode::F(2)), k(KeyCode::Left), c('h')] }, "p/Esc/h", "close plan", "back to the current step", Action::Back, true),
                 HELP, QUIT,
             ]);
             v
@@ -274,7 +297,8 @@ pub fn is_interrupt(key: &KeyEvent) -> bool {
 }
 
 fn normalize(key: &KeyEvent) -> K {
-    let mut mods = key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
+    let mut mods =
+        key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SHIFT);
     if matches!(key.code, KeyCode::Char(_) | KeyCode::BackTab) {
         mods.remove(KeyModifiers::SHIFT);
     }
@@ -298,14 +322,30 @@ mod tests {
     }
 
     #[test]
-    fn text_contexts_leave_letters_to_the_field() {
+    fn text_contexts_leave_letters_and_arrows_to_the_field() {
+        for code in [
+            KeyCode::Char('q'),
+            KeyCode::Char('h'),
+            KeyCode::Left,
+            KeyCode::Right,
+        ] {
+            let pressed = key(code, KeyModifiers::NONE);
+            for context in [
+                Context::Form,
+                Context::RerunForm,
+                Context::Confirm,
+                Context::TextPrompt,
+            ] {
+                assert_eq!(action(context, &pressed), None, "{context:?} {code:?}");
+            }
+        }
         let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
-        assert_eq!(action(Context::Form, &q), None);
         assert_eq!(action(Context::Confirm, &q), None);
         assert_eq!(action(Context::Execute, &q), Some(Action::Quit));
     }
 
     #[test]
+    #[rustfmt::skip]
     fn every_context_has_help_or_a_way_out() {
         use Context as C;
         for context in [

@@ -124,7 +124,10 @@ impl MemoryRunner {
 
     /// Plays `script` for the next attempt of `step`.
     pub fn script(mut self, step: &str, script: Script) -> MemoryRunner {
-        self.scripts.entry(step.to_string()).or_default().push(script);
+        self.scripts
+            .entry(step.to_string())
+            .or_default()
+            .push(script);
         self
     }
 
@@ -157,7 +160,10 @@ impl MemoryRunner {
 impl Runner for MemoryRunner {
     fn start(&mut self, request: ExecRequest, events: &EventSender) {
         lock(&self.started).push(request.clone());
-        let queued = self.scripts.get_mut(&request.step).filter(|s| !s.is_empty());
+        let queued = self
+            .scripts
+            .get_mut(&request.step)
+            .filter(|s| !s.is_empty());
         let script = match (queued, &request.simulate) {
             (Some(scripts), _) => scripts.remove(0),
             (None, Some(sim)) => Script {
@@ -180,18 +186,18 @@ impl Runner for MemoryRunner {
 
     fn cancel(&mut self, step: &str, attempt: u32) {
         lock(&self.cancelled).push((step.to_string(), attempt));
-        if self.holding.remove(&(step.to_string(), attempt)) {
-            if let Some(events) = &self.events {
-                let _ = events.send(AppEvent::StepFinished {
-                    step: step.to_string(),
-                    attempt,
-                    report: RunReport {
-                        outcome: Some(Outcome::Cancelled),
-                        duration_ms: 500,
-                        ..RunReport::default()
-                    },
-                });
-            }
+        if self.holding.remove(&(step.to_string(), attempt))
+            && let Some(events) = &self.events
+        {
+            let _ = events.send(AppEvent::StepFinished {
+                step: step.to_string(),
+                attempt,
+                report: RunReport {
+                    outcome: Some(Outcome::Cancelled),
+                    duration_ms: 500,
+                    ..RunReport::default()
+                },
+            });
         }
     }
 }

@@ -47,7 +47,7 @@ pub trait JournalAppend: Send + 'static {
 }
 
 enum Message {
-    Append(Event, EventSender),
+    Append(Box<Event>, EventSender),
     Close(oneshot::Sender<Result<(), String>>),
 }
 
@@ -67,6 +67,7 @@ impl JournalPersist {
             while let Some(message) = rx.recv().await {
                 match message {
                     Message::Append(event, events) => {
+                        let event = *event;
                         let reply = match &failed {
                             Some(why) => AppEvent::PersistFailed(why.clone()),
                             None => match journal.append(event).await {
@@ -94,7 +95,11 @@ impl JournalPersist {
 
 impl Persist for JournalPersist {
     fn persist(&mut self, event: Event, events: &EventSender) {
-        if self.tx.send(Message::Append(event, events.clone())).is_err() {
+        if self
+            .tx
+            .send(Message::Append(Box::new(event), events.clone()))
+            .is_err()
+        {
             let _ = events.send(AppEvent::PersistFailed(
                 "the journal writer has stopped".into(),
             ));
@@ -195,5 +200,164 @@ impl<R: StepRunner + Send + 'static> Runner for BlockingRunner<R> {
         if let Some(cancel) = &self.canceller {
             cancel(step, attempt);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::engine::RunReport;
+    use crate::session::event::Outcome;
+
+    /// A journal that records appends and fails the third one.
+    struct Fake {
+        seq: u64,
+        closed: Arc<Mutex<bool>>,
+    }
+
+    impl JournalAppend for Fake {
+        async fn append(&mut self, event: Event) -> Result<Record, String> {
+            self.seq += 1;
+            if self.seq == 3 {
+                return Err("disk full".into());
+            }
+            tokio::task::yield_now().await;
+            Ok(Record {
+                seq: self.seq,
+                at: time::OffsetDateTime::UNIX_EPOCH,
+                event,
+            })
+        }
+        async fn close(self) -> Result<(), String> {
+            *self.closed.lock().unwrap() = true;
+            Ok(())
+        }
+    }
+
+    fn note(text: &str) -> Event {
+        Event::NoteAdded {
+            step: None,
+            text: text.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn journal_acks_come_in_order_and_a_failure_refuses_what_follows() {
+        let closed = Arc::new(Mutex::new(false));
+        let mut persist: Box<dyn Persist> = Box::new(JournalPersist::spawn(Fake {
+            seq: 0,
+            closed: Arc::clone(&closed),
+        }));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        for text in ["a", "b", "c", "d"] {
+            persist.persist(note(text), &tx);
+        }
+        persist.close().await.unwrap();
+        assert!(
+            *closed.lock().unwrap(),
+            "close flushes and closes the journal"
+        );
+        let mut got = Vec::new();
+        while let Ok(event) = rx.try_recv() {
+            got.push(event);
+        }
+        assert!(matches!(&got[0], AppEvent::Persisted(r) if r.seq == 1 && r.event == note("a")));
+        assert!(matches!(&got[1], AppEvent::Persisted(r) if r.seq == 2 && r.event == note("b")));
+        assert_eq!(got[2], AppEvent::PersistFailed("disk full".into()));
+        assert_eq!(got[3], AppEvent::PersistFailed("disk full".into()));
+    }
+
+    struct Echo;
+
+    impl StepRunner for Echo {
+        fn run(&mut self, request: &ExecRequest, on_line: &mut dyn FnMut(&str)) -> RunReport {
+            on_line("one");
+            on_line("two");
+            RunReport {
+                outcome: Some(Outcome::Succeeded),
+                exit_code: Some(0),
+                tail: vec![request.step.clone()],
+                ..RunReport::default()
+            }
+        }
+        fn attach(
+            &mut self,
+            _step: &str,
+            _attempt: u32,
+            on_line: &mut dyn FnMut(&str),
+        ) -> Attached {
+            on_line("late");
+            Attached::Gone
+        }
+    }
+
+    fn request() -> ExecRequest {
+        ExecRequest {
+            step: "s".into(),
+            attempt: 2,
+            argv: vec!["true".into()],
+            display_argv: vec!["true".into()],
+            cwd: None,
+            env: vec![],
+            stdin: None,
+            timeout_s: None,
+            success_codes: vec![0],
+            check: None,
+            simulate: None,
+            secrets: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn a_blocking_runner_reports_lines_then_the_end_as_events() {
+        let cancelled = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&cancelled);
+        let mut runner =
+            BlockingRunner::new(Echo).with_canceller(Arc::new(move |step, attempt| {
+                seen.lock().unwrap().push((step.to_string(), attempt));
+            }));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        runner.start(request(), &tx);
+        let mut got = Vec::new();
+        while got.len() < 3 {
+            got.push(rx.recv().await.unwrap());
+        }
+        assert_eq!(
+            got[0],
+            AppEvent::StepOutput {
+                step: "s".into(),
+                line: "one".into()
+            }
+        );
+        assert_eq!(
+            got[1],
+            AppEvent::StepOutput {
+                step: "s".into(),
+                line: "two".into()
+            }
+        );
+        assert!(
+            matches!(&got[2], AppEvent::StepFinished { step, attempt: 2, report } if step == "s" && report.tail == vec!["s".to_string()])
+        );
+        runner.attach("s", 3, &tx);
+        assert_eq!(
+            rx.recv().await.unwrap(),
+            AppEvent::StepOutput {
+                step: "s".into(),
+                line: "late".into()
+            }
+        );
+        assert_eq!(
+            rx.recv().await.unwrap(),
+            AppEvent::StepLost {
+                step: "s".into(),
+                attempt: 3
+            }
+        );
+        runner.cancel("s", 2);
+        assert_eq!(
+            cancelled.lock().unwrap().as_slice(),
+            &[("s".to_string(), 2)]
+        );
     }
 }

@@ -73,13 +73,25 @@ pub enum AppExit {
     /// Home: the operator left without choosing anything.
     Closed,
     /// The operator left a session; it is saved and resumes with `lifeline resume <id>`.
-    Left { session: String },
-    Finished { session: String },
-    Aborted { session: String, reason: String },
+    Left {
+        session: String,
+    },
+    Finished {
+        session: String,
+    },
+    Aborted {
+        session: String,
+        reason: String,
+    },
     /// Home: start a new session of this wizard.
-    Start { wizard: String, drill: bool },
+    Start {
+        wizard: String,
+        drill: bool,
+    },
     /// Home: resume this session.
-    Resume { session: String },
+    Resume {
+        session: String,
+    },
     /// A signal (or Ctrl-C) stopped the screens; the journal was flushed.
     Signalled {
         session: Option<String>,

@@ -84,16 +84,28 @@ impl Prompt {
 /// A window over the screen.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
     Quit,
     Prompt(Prompt),
-    CancelRun { step: String, attempt: u32 },
+    CancelRun {
+        step: String,
+        attempt: u32,
+    },
     /// The whole step text and command line.
-    View { scroll: usize },
+    View {
+        scroll: usize,
+    },
     /// The command that renders a finished session's report.
-    Report { session: String },
+    Report {
+        session: String,
+    },
     /// Messages to read once (warnings on opening a session).
-    Notice { title: String, lines: Vec<String> },
+    Notice {
+        title: String,
+        lines: Vec<String>,
+    },
 }
 
 /// How a status-line message looks.
@@ -188,10 +200,10 @@ impl AppState {
             Current::Ended(_) => return Context::Ended,
             Current::Step(step) => step,
         };
-        if let Some(form) = &session.widgets.form {
-            if form.purpose == FormPurpose::BeforeRerun {
-                return Context::RerunForm;
-            }
+        if let Some(form) = &session.widgets.form
+            && form.purpose == FormPurpose::BeforeRerun
+        {
+            return Context::RerunForm;
         }
         match &step.need {
             NeedView::Answers(_) if session.widgets.decision.is_some() => Context::Decision,

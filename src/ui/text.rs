@@ -127,7 +127,10 @@ mod tests {
     fn truncation_and_wrapping_respect_the_width() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
-        assert_eq!(wrap("one two three four", 9), vec!["one two", "three", "four"]);
+        assert_eq!(
+            wrap("one two three four", 9),
+            vec!["one two", "three", "four"]
+        );
         assert_eq!(chunks("abcdefg", 3), vec!["abc", "def", "g"]);
         assert_eq!(wrap("a\n\nb", 5), vec!["a", "", "b"]);
     }

@@ -224,7 +224,9 @@ fn dispatch(state: &mut AppState, context: Context, action: Action) -> Vec<Comma
             };
             if action == Action::Copy {
                 state.say(Level::Info, "command copied to the clipboard (OSC 52)");
-                return vec![Command::CopyToClipboard(format!("lifeline report {session}"))];
+                return vec![Command::CopyToClipboard(format!(
+                    "lifeline report {session}"
+                ))];
             }
             state.overlay = None;
             vec![]
@@ -245,9 +247,7 @@ pub fn leave(state: &mut AppState) -> Vec<Command> {
             let id = session.id.clone();
             match &session.state.status {
                 crate::session::state::SessionStatus::InProgress => AppExit::Left { session: id },
-                crate::session::state::SessionStatus::Finished => {
-                    AppExit::Finished { session: id }
-                }
+                crate::session::state::SessionStatus::Finished => AppExit::Finished { session: id },
                 crate::session::state::SessionStatus::Aborted { reason } => AppExit::Aborted {
                     session: id,
                     reason: reason.clone(),

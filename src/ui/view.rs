@@ -167,7 +167,10 @@ fn step_view(engine: &Engine<'_>, step: &PlannedStep<'_>, need: &Need<'_>) -> St
         };
         Some(command_line(&argv))
     };
-    let check = def.check.as_ref().and_then(|spec| describe_check(spec, &fill));
+    let check = def
+        .check
+        .as_ref()
+        .and_then(|spec| describe_check(spec, &fill));
     let need_view = match need {
         Need::Answers(asks) => NeedView::Answers(asks.iter().map(AskView::from).collect()),
         Need::Interrupted { attempt, policy } => NeedView::Interrupted {
@@ -248,15 +251,16 @@ fn plan_rows(
     let mut last_scope = String::new();
     for step in steps {
         let scope = step.scopes.first().cloned().unwrap_or_default();
-        if scope != last_scope && scope.ends_with("]/") {
-            if let Some(item) = step.items.first() {
-                rows.push(PlanRow {
-                    depth: step.depth,
-                    title: format!("[{item}]"),
-                    status: None,
-                    key: None,
-                });
-            }
+        if scope != last_scope
+            && scope.ends_with("]/")
+            && let Some(item) = step.items.first()
+        {
+            rows.push(PlanRow {
+                depth: step.depth,
+                title: format!("[{item}]"),
+                status: None,
+                key: None,
+            });
         }
         last_scope = scope;
         if current == Some(step.key.as_str()) {

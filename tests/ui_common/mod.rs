@@ -74,7 +74,11 @@ pub struct Seams {
     pub cancelled: Shared<(String, u32)>,
 }
 
-pub fn setup_with(state: SessionState, persist: MemoryPersist, runner: MemoryRunner) -> (AppSetup, Seams) {
+pub fn setup_with(
+    state: SessionState,
+    persist: MemoryPersist,
+    runner: MemoryRunner,
+) -> (AppSetup, Seams) {
     let seams = Seams {
         journal: persist.records.clone(),
         started: runner.started.clone(),
@@ -95,7 +99,12 @@ pub fn setup_with(state: SessionState, persist: MemoryPersist, runner: MemoryRun
 }
 
 /// The screens over a session replayed from `events`.
-pub fn harness(drill: bool, events: Vec<Event>, runner: MemoryRunner, size: (u16, u16)) -> (Harness, Seams) {
+pub fn harness(
+    drill: bool,
+    events: Vec<Event>,
+    runner: MemoryRunner,
+    size: (u16, u16),
+) -> (Harness, Seams) {
     let state = state(drill, events);
     let persist = MemoryPersist::new(state.last_seq, NOW);
     let (setup, seams) = setup_with(state, persist, runner);
@@ -106,18 +115,52 @@ pub fn harness(drill: bool, events: Vec<Event>, runner: MemoryRunner, size: (u16
 pub fn through_values() -> Vec<Event> {
     use lifeline::session::event::AnswerValue::Text;
     vec![
-        Event::StepEntered { step: "intro".into() },
-        Event::StepCompleted { step: "intro".into() },
-        Event::StepEntered { step: "pick".into() },
-        Event::AnswerGiven { key: "topology".into(), value: Text("standard".into()), secret: false },
-        Event::StepCompleted { step: "pick".into() },
-        Event::StepEntered { step: "values".into() },
-        Event::AnswerGiven { key: "pool_fqdn".into(), value: Text("pool01.contoso.com".into()), secret: false },
-        Event::AnswerGiven { key: "backup_share".into(), value: Text("\\\\backup01\\ocs".into()), secret: false },
-        Event::AnswerGiven { key: "pool_name".into(), value: Text("pool01".into()), secret: false },
-        Event::StepCompleted { step: "values".into() },
-        Event::StepEntered { step: "restore-db".into() },
-        Event::AnswerGiven { key: "sa_password".into(), value: Text("****".into()), secret: true },
+        Event::StepEntered {
+            step: "intro".into(),
+        },
+        Event::StepCompleted {
+            step: "intro".into(),
+        },
+        Event::StepEntered {
+            step: "pick".into(),
+        },
+        Event::AnswerGiven {
+            key: "topology".into(),
+            value: Text("standard".into()),
+            secret: false,
+        },
+        Event::StepCompleted {
+            step: "pick".into(),
+        },
+        Event::StepEntered {
+            step: "values".into(),
+        },
+        Event::AnswerGiven {
+            key: "pool_fqdn".into(),
+            value: Text("pool01.contoso.com".into()),
+            secret: false,
+        },
+        Event::AnswerGiven {
+            key: "backup_share".into(),
+            value: Text("\\\\backup01\\ocs".into()),
+            secret: false,
+        },
+        Event::AnswerGiven {
+            key: "pool_name".into(),
+            value: Text("pool01".into()),
+            secret: false,
+        },
+        Event::StepCompleted {
+            step: "values".into(),
+        },
+        Event::StepEntered {
+            step: "restore-db".into(),
+        },
+        Event::AnswerGiven {
+            key: "sa_password".into(),
+            value: Text("****".into()),
+            secret: true,
+        },
     ]
 }
 

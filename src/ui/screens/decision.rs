@@ -24,10 +24,10 @@ pub fn draw(
     let width = usize::from(area.width);
     let mut question = vec![Line::raw("")];
     question.extend(para(&d.ask.input.label, width, 1, theme.title()));
-    if session.widgets.show_why {
-        if let Some(help) = &d.ask.input.help {
-            question.extend(para(help, width, 1, theme.info()));
-        }
+    if session.widgets.show_why
+        && let Some(help) = &d.ask.input.help
+    {
+        question.extend(para(help, width, 1, theme.info()));
     }
     let mut options: Vec<Line<'static>> = Vec::new();
     let mut cursor_row = 0;
@@ -42,7 +42,11 @@ pub fn draw(
         if here {
             cursor_row = options.len();
         }
-        let style = if here { theme.selected() } else { theme.normal() };
+        let style = if here {
+            theme.selected()
+        } else {
+            theme.normal()
+        };
         let pointer = if here { ">" } else { " " };
         options.push(Line::styled(
             crate::ui::text::truncate(&format!(" {pointer} {mark} {}", option.label), width),
@@ -61,7 +65,11 @@ pub fn draw(
     } else {
         "Enter chooses the option under the cursor."
     };
-    let why_hint = if session.widgets.show_why { "" } else { " w: why this is asked." };
+    let why_hint = if session.widgets.show_why {
+        ""
+    } else {
+        " w: why this is asked."
+    };
     tail.push(Line::from(vec![
         Span::styled(format!(" {hint}"), theme.dim()),
         Span::styled(why_hint, theme.dim()),

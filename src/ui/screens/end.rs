@@ -72,7 +72,10 @@ pub fn ended(
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(" Its report:"));
-    lines.push(Line::styled(format!("   lifeline report {}", session.id), theme.command()));
+    lines.push(Line::styled(
+        format!("   lifeline report {}", session.id),
+        theme.command(),
+    ));
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
         Span::raw(" Press "),

@@ -52,12 +52,18 @@ pub fn draw(
     let width = usize::from(area.width);
     let heading = match form.purpose {
         FormPurpose::Answers => " This step needs:",
-        FormPurpose::BeforeRerun => " Before it runs again, give these again (secrets are never stored):",
+        FormPurpose::BeforeRerun => {
+            " Before it runs again, give these again (secrets are never stored):"
+        }
     };
     let mut fields: Vec<Line<'static>> = vec![Line::raw("")];
     // A resumed step that failed asks its secrets again first: say why it is here.
     if let crate::session::state::StepStatus::Failed { .. } = step.record.status {
-        let code = step.record.exit_code.map(|c| format!(" (exit code {c})")).unwrap_or_default();
+        let code = step
+            .record
+            .exit_code
+            .map(|c| format!(" (exit code {c})"))
+            .unwrap_or_default();
         fields.push(Line::styled(
             format!(" The last attempt FAILED{code}; give these again to retry or decide."),
             theme.error(),
@@ -67,11 +73,21 @@ pub fn draw(
     let mut cursor = None;
     for (i, field) in form.fields.iter().enumerate() {
         let focused = i == form.focus;
-        let optional = if field.ask.input.optional { " (optional)" } else { "" };
+        let optional = if field.ask.input.optional {
+            " (optional)"
+        } else {
+            ""
+        };
         fields.push(Line::from(vec![
             Span::styled(if focused { " > " } else { "   " }, theme.key()),
-            Span::styled(format!("{}{optional}", field.ask.input.label), theme.title()),
-            Span::styled(format!("  {}", kind_hint(field.ask.input.kind)), theme.dim()),
+            Span::styled(
+                format!("{}{optional}", field.ask.input.label),
+                theme.title(),
+            ),
+            Span::styled(
+                format!("  {}", kind_hint(field.ask.input.kind)),
+                theme.dim(),
+            ),
         ]));
         let room = width.saturating_sub(6).max(1);
         let (value, at) = shown_value(field, room);
@@ -88,7 +104,11 @@ pub fn draw(
         }
     }
     let mut tail = Vec::new();
-    if let Some(help) = form.fields.get(form.focus).and_then(|f| f.ask.input.help.as_ref()) {
+    if let Some(help) = form
+        .fields
+        .get(form.focus)
+        .and_then(|f| f.ask.input.help.as_ref())
+    {
         tail.extend(para(help, width, 1, theme.info()));
     }
     let height = usize::from(area.height);

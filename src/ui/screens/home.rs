@@ -14,15 +14,31 @@ use crate::ui::state::{AppState, HomeRow, HomeState};
 use crate::ui::text::{timestamp, truncate};
 use crate::ui::theme::Theme;
 
-fn session_lines(s: &SessionSummary, here: bool, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+fn session_lines(
+    s: &SessionSummary,
+    here: bool,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
     let mode = if s.drill { "DRILL" } else { "real" };
     let state = match &s.state {
-        SessionStatus::InProgress => format!("step {} of {}", (s.done + 1).min(s.total.max(1)), s.total),
+        SessionStatus::InProgress => {
+            format!("step {} of {}", (s.done + 1).min(s.total.max(1)), s.total)
+        }
         SessionStatus::Finished => "finished".to_string(),
         SessionStatus::Aborted { .. } => "aborted".to_string(),
     };
-    let first = format!(" {} {} · {mode} · {state} · {}", if here { ">" } else { " " }, s.id, s.wizard);
-    let style = if here { theme.selected() } else { theme.normal() };
+    let first = format!(
+        " {} {} · {mode} · {state} · {}",
+        if here { ">" } else { " " },
+        s.id,
+        s.wizard
+    );
+    let style = if here {
+        theme.selected()
+    } else {
+        theme.normal()
+    };
     let mut facts = Vec::new();
     if let Some(holder) = &s.locked_by {
         facts.push(format!("LOCKED by {holder}"));
@@ -38,7 +54,10 @@ fn session_lines(s: &SessionSummary, here: bool, theme: &Theme, width: usize) ->
     }
     let mut lines = vec![Line::styled(truncate(&first, width), style)];
     if !facts.is_empty() {
-        lines.push(Line::styled(truncate(&format!("     {}", facts.join(" · ")), width), theme.dim()));
+        lines.push(Line::styled(
+            truncate(&format!("     {}", facts.join(" · ")), width),
+            theme.dim(),
+        ));
     }
     lines
 }
@@ -52,7 +71,9 @@ pub fn list(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState) {
     for (i, row) in home.rows().into_iter().enumerate() {
         let here = i == home.cursor;
         let heading = match row {
-            HomeRow::Session(j) if home.data.sessions[j].state == SessionStatus::InProgress => "Unfinished sessions",
+            HomeRow::Session(j) if home.data.sessions[j].state == SessionStatus::InProgress => {
+                "Unfinished sessions"
+            }
             HomeRow::Session(_) => "Ended sessions",
             _ => "Start",
         };
@@ -64,11 +85,19 @@ pub fn list(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState) {
         if here {
             cursor_line = lines.len();
         }
-        let style = if here { theme.selected() } else { theme.normal() };
+        let style = if here {
+            theme.selected()
+        } else {
+            theme.normal()
+        };
         let pointer = if here { ">" } else { " " };
         match row {
-            HomeRow::Session(j) => lines.extend(session_lines(&home.data.sessions[j], here, theme, width)),
-            HomeRow::StartRecovery => lines.push(Line::styled(format!(" {pointer} Start a recovery"), style)),
+            HomeRow::Session(j) => {
+                lines.extend(session_lines(&home.data.sessions[j], here, theme, width))
+            }
+            HomeRow::StartRecovery => {
+                lines.push(Line::styled(format!(" {pointer} Start a recovery"), style))
+            }
             HomeRow::StartDrill => lines.push(Line::styled(
                 format!(" {pointer} Start a drill (training: nothing is executed)"),
                 style,
@@ -83,7 +112,10 @@ pub fn list(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState) {
     }
     let height = usize::from(area.height);
     let skip = (cursor_line + 3).saturating_sub(height);
-    frame.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), area);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
+        area,
+    );
 }
 
 pub fn picker(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState, drill: bool) {
@@ -94,16 +126,27 @@ pub fn picker(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState,
     } else {
         " Start a recovery: which procedure?"
     };
-    let mut lines = vec![Line::raw(""), Line::styled(title, theme.title()), Line::raw("")];
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled(title, theme.title()),
+        Line::raw(""),
+    ];
     let mut cursor_line = 0;
     for (i, w) in home.data.wizards.iter().enumerate() {
         let here = i == home.picker_cursor;
         if here {
             cursor_line = lines.len();
         }
-        let style = if here { theme.selected() } else { theme.normal() };
+        let style = if here {
+            theme.selected()
+        } else {
+            theme.normal()
+        };
         let pointer = if here { ">" } else { " " };
-        lines.push(Line::styled(truncate(&format!(" {pointer} {} ({})", w.title, w.id), width), style));
+        lines.push(Line::styled(
+            truncate(&format!(" {pointer} {} ({})", w.title, w.id), width),
+            style,
+        ));
         lines.extend(para(&w.description, width, 5, theme.dim()));
     }
     if home.data.wizards.is_empty() {
@@ -111,5 +154,8 @@ pub fn picker(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState,
     }
     let height = usize::from(area.height);
     let skip = (cursor_line + 4).saturating_sub(height);
-    frame.render_widget(Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()), area);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
+        area,
+    );
 }

@@ -42,8 +42,16 @@ pub fn kind_word(kind: StepKind) -> &'static str {
 }
 
 /// Title, a line of facts (kind, server, attempt), what to do, why (when shown), source.
-pub fn intro(step: &StepView, session: &SessionUi, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::styled(truncate(&format!(" {}", step.heading()), width), theme.title())];
+pub fn intro(
+    step: &StepView,
+    session: &SessionUi,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        truncate(&format!(" {}", step.heading()), width),
+        theme.title(),
+    )];
     let mut facts = vec![kind_word(step.def.kind).to_string()];
     if let Some(server) = &step.server {
         facts.push(format!("on {server}"));
@@ -54,17 +62,23 @@ pub fn intro(step: &StepView, session: &SessionUi, theme: &Theme, width: usize) 
     if step.wizard_title != session.title() {
         facts.push(format!("part of: {}", step.wizard_title));
     }
-    lines.push(Line::styled(truncate(&format!(" {}", facts.join(" · ")), width), theme.dim()));
+    lines.push(Line::styled(
+        truncate(&format!(" {}", facts.join(" · ")), width),
+        theme.dim(),
+    ));
     if let Some(body) = &step.body {
         lines.extend(para(body, width, 1, theme.normal()));
     }
-    if session.widgets.show_why {
-        if let Some(why) = &step.def.why {
-            lines.extend(para(&format!("Why: {why}"), width, 1, theme.info()));
-        }
+    if session.widgets.show_why
+        && let Some(why) = &step.def.why
+    {
+        lines.extend(para(&format!("Why: {why}"), width, 1, theme.info()));
     }
     if let Some(source) = &step.def.source {
-        lines.push(Line::styled(truncate(&format!(" Source: {source}"), width), theme.dim()));
+        lines.push(Line::styled(
+            truncate(&format!(" Source: {source}"), width),
+            theme.dim(),
+        ));
     }
     lines
 }

@@ -23,13 +23,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let session = state.session();
     let resume = session.map(|s| s.id.clone()).unwrap_or_default();
     let (title, lines, scroll) = match overlay {
-        Overlay::Help { scroll } => ("Help: keys of this screen".to_string(), help_lines(state, inner_w), *scroll),
+        Overlay::Help { scroll } => (
+            "Help: keys of this screen".to_string(),
+            help_lines(state, inner_w),
+            *scroll,
+        ),
         Overlay::Quit => {
             let mut l = vec![Line::styled(" Quit lifeline?", theme.title())];
             match session {
                 Some(s) if s.state.is_open() => {
                     l.extend(para("The session is saved: every decision so far is in its journal. Resume it later with:", inner_w, 1, theme.normal()));
-                    l.push(Line::styled(format!("   lifeline resume {resume}"), theme.command()));
+                    l.push(Line::styled(
+                        format!("   lifeline resume {resume}"),
+                        theme.command(),
+                    ));
                     if s.running().is_some() {
                         l.extend(para("The running command goes on without the screens; resuming re-attaches to it.", inner_w, 1, theme.warn()));
                     }
@@ -42,14 +49,26 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         }
         Overlay::Prompt(prompt) => {
             let (title, text) = match &prompt.purpose {
-                PromptPurpose::Skip { .. } => ("Skip this step", "Why is it skipped? The reason goes into the journal and the report."),
-                PromptPurpose::MarkDone { .. } => ("Mark this step done", "You did it by hand or saw it finish. A note for the report (optional):"),
-                PromptPurpose::Abort => ("Abort the session", "The whole session ends and cannot be resumed. Why? Enter aborts, Esc keeps going."),
+                PromptPurpose::Skip { .. } => (
+                    "Skip this step",
+                    "Why is it skipped? The reason goes into the journal and the report.",
+                ),
+                PromptPurpose::MarkDone { .. } => (
+                    "Mark this step done",
+                    "You did it by hand or saw it finish. A note for the report (optional):",
+                ),
+                PromptPurpose::Abort => (
+                    "Abort the session",
+                    "The whole session ends and cannot be resumed. Why? Enter aborts, Esc keeps going.",
+                ),
             };
             let mut l = para(text, inner_w, 1, theme.normal());
             let value = truncate(prompt.input.value(), inner_w.saturating_sub(3));
             let pad = inner_w.saturating_sub(3 + cells(&value));
-            l.push(Line::from(vec![Span::raw(" > "), Span::styled(format!("{value}{}", " ".repeat(pad)), theme.field(true))]));
+            l.push(Line::from(vec![
+                Span::raw(" > "),
+                Span::styled(format!("{value}{}", " ".repeat(pad)), theme.field(true)),
+            ]));
             let input_row = l.len() - 1;
             if let Some(error) = &prompt.error {
                 l.extend(para(&format!("✗ {error}"), inner_w, 1, theme.error()));
@@ -58,19 +77,41 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
             let rect = centered(area, w, height);
             let inner = window(frame, rect, title, l, 0, theme);
             let x = 3 + prompt.input.visual_cursor().min(inner_w.saturating_sub(4));
-            frame.set_cursor_position(Position::new(inner.x + x as u16, inner.y + input_row as u16));
+            frame.set_cursor_position(Position::new(
+                inner.x + x as u16,
+                inner.y + input_row as u16,
+            ));
             return;
         }
         Overlay::CancelRun { step, attempt } => {
-            let mut l = para(&format!("Stop attempt {attempt} of '{step}'? The command is asked to stop; the step is then recorded as cancelled and can be run again."), inner_w, 1, theme.normal());
+            let mut l = para(
+                &format!(
+                    "Stop attempt {attempt} of '{step}'? The command is asked to stop; the step is then recorded as cancelled and can be run again."
+                ),
+                inner_w,
+                1,
+                theme.normal(),
+            );
             l.push(Line::raw(""));
             l.push(keys_line(state, "y stop it   n let it run"));
             ("Cancel the command".to_string(), l, 0)
         }
-        Overlay::View { scroll } => ("The whole step".to_string(), view_lines(state, inner_w), *scroll),
+        Overlay::View { scroll } => (
+            "The whole step".to_string(),
+            view_lines(state, inner_w),
+            *scroll,
+        ),
         Overlay::Report { session } => {
-            let mut l = para("This session has ended. Its report is written by:", inner_w, 1, theme.normal());
-            l.push(Line::styled(format!("   lifeline report {session}"), theme.command()));
+            let mut l = para(
+                "This session has ended. Its report is written by:",
+                inner_w,
+                1,
+                theme.normal(),
+            );
+            l.push(Line::styled(
+                format!("   lifeline report {session}"),
+                theme.command(),
+            ));
             l.push(Line::raw(""));
             l.push(keys_line(state, "c copy   Esc close"));
             ("Report".to_string(), l, 0)
@@ -101,16 +142,34 @@ fn help_lines(state: &AppState, width: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if let Some(step) = state.session().and_then(|s| s.step()) {
         if let Some(why) = &step.def.why {
-            lines.extend(para(&format!("Why this step: {why}"), width, 1, theme.info()));
+            lines.extend(para(
+                &format!("Why this step: {why}"),
+                width,
+                1,
+                theme.info(),
+            ));
         }
         let session = state.session();
         let field_help = session.and_then(|s| {
-            s.widgets.decision.as_ref().map(|d| d.ask.input.help.clone()).or_else(|| {
-                s.widgets.form.as_ref().and_then(|f| f.fields.get(f.focus)).map(|f| f.ask.input.help.clone())
-            })
+            s.widgets
+                .decision
+                .as_ref()
+                .map(|d| d.ask.input.help.clone())
+                .or_else(|| {
+                    s.widgets
+                        .form
+                        .as_ref()
+                        .and_then(|f| f.fields.get(f.focus))
+                        .map(|f| f.ask.input.help.clone())
+                })
         });
         if let Some(Some(help)) = field_help {
-            lines.extend(para(&format!("About this value: {help}"), width, 1, theme.info()));
+            lines.extend(para(
+                &format!("About this value: {help}"),
+                width,
+                1,
+                theme.info(),
+            ));
         }
         if !lines.is_empty() {
             lines.push(Line::raw(""));
@@ -127,10 +186,16 @@ fn help_lines(state: &AppState, width: usize) -> Vec<Line<'static>> {
         Span::raw("stop now (the session is saved)"),
     ]));
     if context.is_text() {
-        lines.push(Line::styled(" Other keys type into the field (←/→, Home/End, Backspace edit).", theme.dim()));
+        lines.push(Line::styled(
+            " Other keys type into the field (←/→, Home/End, Backspace edit).",
+            theme.dim(),
+        ));
     }
     if matches!(context, Context::Running | Context::Plan) {
-        lines.push(Line::styled(" Esc never leaves a running step.", theme.dim()));
+        lines.push(Line::styled(
+            " Esc never leaves a running step.",
+            theme.dim(),
+        ));
     }
     lines
 }
@@ -165,7 +230,11 @@ fn view_lines(state: &AppState, width: usize) -> Vec<Line<'static>> {
         lines.extend(para(check, width, 1, theme.command()));
     }
     for (i, item) in step.def.checklist.iter().enumerate() {
-        let mark = if step.record.ticked.contains(&i) { "[x]" } else { "[ ]" };
+        let mark = if step.record.ticked.contains(&i) {
+            "[x]"
+        } else {
+            "[ ]"
+        };
         lines.extend(para(&format!("{mark} {item}"), width, 1, theme.normal()));
     }
     lines

@@ -58,12 +58,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, session: &SessionUi
     }
     let mut lines = vec![Line::styled(truncate(&summary, width), theme.title())];
     let rows = usize::from(area.height).saturating_sub(1);
-    let start = session.widgets.plan_scroll.min(plan.len().saturating_sub(rows.max(1)));
+    let start = session
+        .widgets
+        .plan_scroll
+        .min(plan.len().saturating_sub(rows.max(1)));
     for (i, row) in plan.iter().enumerate().skip(start).take(rows) {
         let here = session.view.current_row == Some(i);
         let indent = "  ".repeat(row.depth);
         let Some(status) = row.status else {
-            lines.push(Line::styled(truncate(&format!("   {indent}{}", row.title), width), theme.info()));
+            lines.push(Line::styled(
+                truncate(&format!("   {indent}{}", row.title), width),
+                theme.info(),
+            ));
             continue;
         };
         let (mark, word) = status_text(status);
@@ -84,7 +90,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, session: &SessionUi
         lines.push(Line::from(vec![
             Span::styled(left, style),
             Span::raw(" ".repeat(pad)),
-            Span::styled(format!("{word} "), if here { theme.selected() } else { status_style(status, theme) }),
+            Span::styled(
+                format!("{word} "),
+                if here {
+                    theme.selected()
+                } else {
+                    status_style(status, theme)
+                },
+            ),
         ]));
     }
     frame.render_widget(Paragraph::new(lines), area);

@@ -22,16 +22,17 @@ const MIN_OUTPUT: usize = 5;
 
 /// Draws the current step's screen.
 pub fn draw(frame: &mut Frame, area: Rect, state: &AppState, session: &SessionUi, step: &StepView) {
-    if let Some(f) = &session.widgets.form {
-        if f.purpose == FormPurpose::BeforeRerun || matches!(step.need, NeedView::Answers(_)) {
-            return form::draw(frame, area, state, session, step, f);
-        }
+    if let Some(f) = &session.widgets.form
+        && (f.purpose == FormPurpose::BeforeRerun || matches!(step.need, NeedView::Answers(_)))
+    {
+        return form::draw(frame, area, state, session, step, f);
     }
     match &step.need {
-        NeedView::Answers(_) => match &session.widgets.decision {
-            Some(d) => decision::draw(frame, area, state, session, step, d),
-            None => {}
-        },
+        NeedView::Answers(_) => {
+            if let Some(d) = &session.widgets.decision {
+                decision::draw(frame, area, state, session, step, d);
+            }
+        }
         NeedView::Confirm { word } => confirm::draw(frame, area, state, session, step, word),
         NeedView::Checklist { .. } => checklist(frame, area, state, session, step),
         NeedView::Acknowledge if step.def.kind == StepKind::Manual => {
@@ -48,7 +49,10 @@ pub fn command_lines(step: &StepView, theme: &Theme, width: usize) -> Vec<Line<'
     if let Some(cmd) = &step.command {
         let shown = format!(" $ {cmd}");
         if shown.chars().count() > width {
-            lines.push(Line::styled(truncate(&shown, width.saturating_sub(14)), theme.command()));
+            lines.push(Line::styled(
+                truncate(&shown, width.saturating_sub(14)),
+                theme.command(),
+            ));
             if let Some(last) = lines.last_mut() {
                 last.push_span(Span::styled(" (v: view all)", theme.dim()));
             }
@@ -57,7 +61,10 @@ pub fn command_lines(step: &StepView, theme: &Theme, width: usize) -> Vec<Line<'
         }
     }
     if let Some(check) = &step.check {
-        lines.push(Line::styled(truncate(&format!(" {check}"), width), theme.command()));
+        lines.push(Line::styled(
+            truncate(&format!(" {check}"), width),
+            theme.command(),
+        ));
     }
     lines
 }
@@ -70,7 +77,11 @@ fn status_lines(state: &AppState, session: &SessionUi, step: &StepView) -> Vec<L
     let simulated = if session.drill() { " (simulated)" } else { "" };
     match &step.need {
         NeedView::Execute => {
-            let what = if record.confirmed { "Confirmed, ready" } else { "Ready" };
+            let what = if record.confirmed {
+                "Confirmed, ready"
+            } else {
+                "Ready"
+            };
             vec![Line::from(vec![
                 Span::styled(format!(" {what}{simulated}: "), theme.title()),
                 Span::styled("r", theme.key()),
@@ -121,9 +132,7 @@ fn status_lines(state: &AppState, session: &SessionUi, step: &StepView) -> Vec<L
             ])]
         }
         NeedView::Interrupted { attempt, policy } => {
-            let mut lines = vec![
-                Line::styled(" INTERRUPTED, OUTCOME UNKNOWN", theme.error()),
-            ];
+            let mut lines = vec![Line::styled(" INTERRUPTED, OUTCOME UNKNOWN", theme.error())];
             lines.extend(para(
                 &format!(
                     "Attempt {attempt} was running when lifeline stopped and nothing says how it ended. \
@@ -134,10 +143,16 @@ fn status_lines(state: &AppState, session: &SessionUi, step: &StepView) -> Vec<L
                 theme.normal(),
             ));
             if *policy == OnInterrupt::Rerun {
-                lines.push(Line::styled(" This step only reads: running it again is safe.", theme.good()));
+                lines.push(Line::styled(
+                    " This step only reads: running it again is safe.",
+                    theme.good(),
+                ));
             }
             if !step.reasks.is_empty() {
-                lines.push(Line::styled(" Running it again asks for its secrets first (they are never stored).", theme.dim()));
+                lines.push(Line::styled(
+                    " Running it again asks for its secrets first (they are never stored).",
+                    theme.dim(),
+                ));
             }
             lines
         }
@@ -158,7 +173,8 @@ fn command(frame: &mut Frame, area: Rect, state: &AppState, session: &SessionUi,
     let mut lines = top;
     lines.extend(fixed);
     frame.render_widget(Paragraph::new(lines), text);
-    let live = session.output.step.as_deref() == Some(step.key.as_str()) && !session.output.buffer.is_empty();
+    let live = session.output.step.as_deref() == Some(step.key.as_str())
+        && !session.output.buffer.is_empty();
     let source = if live {
         Source::Live(&session.output)
     } else {
@@ -167,19 +183,37 @@ fn command(frame: &mut Frame, area: Rect, state: &AppState, session: &SessionUi,
     frame.render_widget(OutputView { source, theme }, pane);
 }
 
-fn checklist(frame: &mut Frame, area: Rect, state: &AppState, session: &SessionUi, step: &StepView) {
+fn checklist(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    session: &SessionUi,
+    step: &StepView,
+) {
     let theme = &state.theme;
     let width = usize::from(area.width);
     let items = &step.def.checklist;
     let ticked = step.record.ticked.len();
     let mut list: Vec<Line<'static>> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let mark = if step.record.ticked.contains(&i) { "[x]" } else { "[ ]" };
+        let mark = if step.record.ticked.contains(&i) {
+            "[x]"
+        } else {
+            "[ ]"
+        };
         let cursor = i == session.widgets.cursor;
         let rows = crate::ui::text::wrap(item, width.saturating_sub(7));
         for (r, row) in rows.into_iter().enumerate() {
-            let lead = if r == 0 { format!(" {} {mark} ", if cursor { ">" } else { " " }) } else { "       ".to_string() };
-            let style = if cursor { theme.selected() } else { theme.normal() };
+            let lead = if r == 0 {
+                format!(" {} {mark} ", if cursor { ">" } else { " " })
+            } else {
+                "       ".to_string()
+            };
+            let style = if cursor {
+                theme.selected()
+            } else {
+                theme.normal()
+            };
             list.push(Line::styled(format!("{lead}{row}"), style));
         }
     }
@@ -190,7 +224,13 @@ fn checklist(frame: &mut Frame, area: Rect, state: &AppState, session: &SessionU
             Span::raw(" completes the step."),
         ])
     } else {
-        Line::styled(format!(" {ticked} of {} ticked · Space ticks the item under the cursor", items.len()), theme.dim())
+        Line::styled(
+            format!(
+                " {ticked} of {} ticked · Space ticks the item under the cursor",
+                items.len()
+            ),
+            theme.dim(),
+        )
     };
     let room = usize::from(area.height).saturating_sub(list.len() + 2);
     let mut lines = clip(intro(step, session, theme, width), room.max(2), theme);

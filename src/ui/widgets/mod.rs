@@ -3,5 +3,5 @@
 pub mod footer;
 pub mod header;
 pub mod output;
-pub mod progress;
 pub mod popup;
+pub mod progress;

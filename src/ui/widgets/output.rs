@@ -57,7 +57,11 @@ impl Widget for OutputView<'_> {
             .title(Line::styled(format!(" {count}{status} "), self.theme.dim()).right_aligned());
         let inner = block.inner(area);
         block.render(area, buf);
-        let rows = visible_rows(&self.source, usize::from(inner.width), usize::from(inner.height));
+        let rows = visible_rows(
+            &self.source,
+            usize::from(inner.width),
+            usize::from(inner.height),
+        );
 
         for (i, row) in rows.iter().enumerate() {
             let y = inner.y + i as u16;

@@ -30,8 +30,7 @@ pub fn window(
     theme: &Theme,
 ) -> Rect {
     frame.render_widget(Clear, area);
-    let block = Block::bordered()
-        .title(Line::styled(format!(" {title} "), theme.title()));
+    let block = Block::bordered().title(Line::styled(format!(" {title} "), theme.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let max_scroll = lines.len().saturating_sub(usize::from(inner.height));

@@ -17,20 +17,15 @@ pub struct Progress<'a> {
 
 impl Widget for Progress<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let percent = if self.total == 0 {
-            100
-        } else {
-            self.done * 100 / self.total
-        };
+        let percent = (self.done * 100).checked_div(self.total).unwrap_or(100);
         let label = format!(" {}/{} steps {percent:>3}% ", self.done, self.total);
         let bar = usize::from(area.width)
             .saturating_sub(label.chars().count() + 1)
             .max(1);
-        let filled = if self.total == 0 {
-            bar
-        } else {
-            bar * self.done / self.total
-        };
+        let filled = (bar * self.done)
+            .checked_div(self.total)
+            .unwrap_or(bar)
+            .min(bar);
         let line = Line::from(vec![
             Span::raw(" "),
             Span::styled("█".repeat(filled), self.theme.gauge_done()),
