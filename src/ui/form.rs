@@ -269,3 +269,75 @@ fn option(value: &str, label: &str) -> OptionDef {
         consequence: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wizard::InputDef;
+
+    fn ask(id: &str, kind: InputKind, default: Option<AnswerValue>) -> AskView {
+        AskView {
+            key: id.into(),
+            input: InputDef {
+                id: id.into(),
+                kind,
+                label: id.into(),
+                help: None,
+                default: None,
+                default_from: None,
+                options: vec![],
+                pattern: None,
+                pattern_message: None,
+                optional: false,
+            },
+            default,
+            secret_again: false,
+        }
+    }
+
+    #[test]
+    fn a_yes_no_input_is_a_decision_with_its_default_under_the_cursor() {
+        let mut d = DecisionState::new(
+            "s",
+            ask("ad_lost", InputKind::Bool, Some(AnswerValue::Bool(false))),
+        );
+        assert_eq!(d.cursor, 1);
+        d.up();
+        assert_eq!(
+            d.choose(),
+            Some(Intent::Answer {
+                key: "ad_lost".into(),
+                value: AnswerValue::Bool(true)
+            })
+        );
+    }
+
+    #[test]
+    fn a_form_keeps_typed_values_when_rebuilt_and_secrets_never_get_defaults() {
+        let asks = vec![
+            ask(
+                "fqdn",
+                InputKind::Fqdn,
+                Some(AnswerValue::Text("fe01.contoso.com".into())),
+            ),
+            ask(
+                "pw",
+                InputKind::Secret,
+                Some(AnswerValue::Text("****".into())),
+            ),
+        ];
+        let mut form = FormState::new("s", FormPurpose::Answers, asks.clone(), None);
+        assert_eq!(form.fields[0].value.value(), "fe01.contoso.com");
+        assert_eq!(form.fields[1].value.value(), "");
+        assert!(form.submit().is_none(), "the secret is required");
+        assert_eq!(form.focus, 1);
+        form.fields[1].value = tui_input::Input::new("x".into());
+        let rebuilt = FormState::new("s", FormPurpose::Answers, asks[1..].to_vec(), Some(&form));
+        assert_eq!(rebuilt.fields[0].value.value(), "x");
+        assert!(form.reject("fqdn", "taken"));
+        assert_eq!(
+            (form.focus, form.fields[0].error.as_deref()),
+            (0, Some("taken"))
+        );
+    }
+}

@@ -300,8 +300,10 @@ fn home_action(state: &mut AppState, context: Context, action: Action) -> Vec<Co
             return vec![Command::Quit];
         }
         Action::Select => match home.rows().get(home.cursor) {
-            Some(HomeRow::StartRecovery) => home.picker = Some(false),
-            Some(HomeRow::StartDrill) => home.picker = Some(true),
+            Some(HomeRow::StartRecovery | HomeRow::StartDrill) => {
+                home.picker = Some(home.rows()[home.cursor] == HomeRow::StartDrill);
+                home.picker_cursor = 0;
+            }
             Some(HomeRow::Session(i)) => {
                 let summary = &home.data.sessions[*i];
                 let id = summary.id.clone();

@@ -12,7 +12,7 @@ use crate::ui::text::width;
 
 /// The footer entries that fit in `max` cells, in table order.
 pub fn fitting(entries: Vec<Binding>, max: usize) -> Vec<Binding> {
-    let cost = |b: &Binding| width(b.label) + 1 + width(b.short) + 2;
+    let cost = |b: &Binding| width(first_key(b)) + 1 + width(b.short) + 2;
     let mut shown = entries;
     while shown.iter().map(cost).sum::<usize>() > max {
         let drop = shown
@@ -28,6 +28,11 @@ pub fn fitting(entries: Vec<Binding>, max: usize) -> Vec<Binding> {
     shown
 }
 
+/// The footer names one key per binding (help lists them all).
+fn first_key(b: &Binding) -> &'static str {
+    b.label.split('/').next().unwrap_or(b.label)
+}
+
 pub fn footer(frame: &mut Frame, area: Rect, state: &AppState) {
     let theme = &state.theme;
     let entries: Vec<Binding> = bindings(state.context())
@@ -36,7 +41,7 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &AppState) {
         .collect();
     let mut spans = vec![Span::raw(" ")];
     for b in fitting(entries, usize::from(area.width).saturating_sub(1)) {
-        spans.push(Span::styled(b.label, theme.key()));
+        spans.push(Span::styled(first_key(&b), theme.key()));
         spans.push(Span::raw(format!(" {}  ", b.short)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
