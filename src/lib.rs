@@ -9,4 +9,5 @@ pub mod inventory;
 pub mod journal;
 pub mod plan;
 pub mod session;
+pub mod ui;
 pub mod wizard;
