@@ -76,12 +76,6 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Internal: run one step attempt detached from the terminal.
-    #[command(name = "__supervise", hide = true)]
-    Supervise {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
-    },
 }
 
 /// `--interrupted` values.

@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use lifeline::app::answers::AnswersFile;
 use lifeline::app::driver::Driver;
 use lifeline::app::driver::MemoryJournal;
+use lifeline::app::exec_runner::ExecRunner;
 use lifeline::app::headless::{Ending, HeadlessOptions, InterruptedChoice, drive};
-use lifeline::app::plain_runner::PlainRunner;
 use lifeline::app::store::{self, NewSession};
 use lifeline::app::template::answers_template;
+use lifeline::inventory::Inventory;
 use lifeline::journal;
 use lifeline::session::engine::{Defaults, NoDefaults};
 use lifeline::session::state::SessionState;
 use lifeline::wizard::{self, Catalog};
-use pending::Inventory;
 
 use crate::cli::{Cli, Command, InterruptedArg, PlanFormat};
 
@@ -88,10 +88,6 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
             inventory,
             format,
         }) => plan(&extra, &topology, &lost, inventory.as_deref(), format),
-        Some(Command::Supervise { args }) => {
-            let _ = args;
-            Ok(2)
-        }
     }
 }
 
@@ -226,7 +222,7 @@ fn load_inventory(path: Option<&Path>) -> Result<Option<(Inventory, String)>, Fa
     let Some(path) = path else { return Ok(None) };
     let text = std::fs::read_to_string(path)
         .map_err(|e| bad(format!("cannot read inventory '{}': {e}", path.display())))?;
-    let inventory = Inventory::parse(&path.display().to_string(), &text).map_err(bad)?;
+    let inventory = Inventory::parse(&text, &path.display().to_string()).map_err(bad)?;
     Ok(Some((inventory, text)))
 }
 
@@ -250,9 +246,8 @@ fn run(
     // A dry run over memory first: every missing answer is reported before anything starts.
     dry_run(catalog, id, &answers, drill, defaults(&inventory), &label)?;
     let home = journal::lifeline_home().map_err(bad)?;
-    let target_s = inventory
-        .as_ref()
-        .and_then(|(i, _)| i.target_for_wizard(id));
+    // The target depends on what was lost, which is answered inside the session.
+    let target_s = None;
     let mut opened = store::start(
         &home,
         NewSession {
@@ -341,10 +336,14 @@ fn drive_and_report(
     session_id: &str,
     options: HeadlessOptions,
 ) -> Result<u8, Failure> {
-    let mut runner = PlainRunner {
-        session_dir: dir.to_path_buf(),
-        drill_speed: drill_speed(),
-    };
+    let self_exe = std::env::current_exe().map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot find the lifeline binary to supervise steps: {e}"),
+    })?;
+    let mut runner = ExecRunner::new(dir.to_path_buf(), self_exe).map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot start the step runner: {e}"),
+    })?;
     let mut last_step = String::new();
     let ending = drive(driver, answers, &mut runner, &options, &mut |step, line| {
         if step != last_step {
@@ -392,13 +391,6 @@ fn drive_and_report(
     }
 }
 
-fn drill_speed() -> f64 {
-    std::env::var("LIFELINE_DRILL_SPEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1.0)
-}
-
 fn resume(
     current: &Catalog,
     session: &str,
@@ -418,7 +410,7 @@ fn resume(
         .check_ids(&answers_path.display().to_string(), &opened.catalog, &id)
         .map_err(bad)?;
     let inventory = match &opened.inventory_text {
-        Some(text) => Some(Inventory::parse("inventory.toml (pinned)", text).map_err(bad)?),
+        Some(text) => Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?),
         None => None,
     };
     let defaults: Box<dyn Defaults> = match inventory {
@@ -442,31 +434,23 @@ fn resume(
 }
 
 fn plan(
-    _extra: &[PathBuf],
-    _topology: &str,
-    _lost: &[String],
-    _inventory: Option<&Path>,
-    _format: PlanFormat,
+    extra: &[PathBuf],
+    topology: &str,
+    lost: &[String],
+    inventory: Option<&Path>,
+    format: PlanFormat,
 ) -> Result<u8, Failure> {
-    Err(bad("pending"))
-}
-
-mod pending {
-    use lifeline::session::engine::Defaults;
-    use lifeline::session::event::AnswerValue;
-    #[derive(Clone)]
-    pub struct Inventory;
-    impl Inventory {
-        pub fn parse(_l: &str, _t: &str) -> Result<Self, String> {
-            Ok(Inventory)
-        }
-        pub fn target_for_wizard(&self, _id: &str) -> Option<u64> {
-            None
-        }
+    let catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    let inventory = load_inventory(inventory)?;
+    let plan =
+        lifeline::plan::build_plan(topology, lost, inventory.as_ref().map(|(i, _)| i), &catalog)
+            .map_err(bad)?;
+    match format {
+        PlanFormat::Md => print!("{}", lifeline::plan::render_markdown(&plan)),
+        PlanFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&lifeline::plan::render_json(&plan)).map_err(bad)?
+        ),
     }
-    impl Defaults for Inventory {
-        fn lookup(&self, _k: &str) -> Option<AnswerValue> {
-            None
-        }
-    }
+    Ok(0)
 }

@@ -9,6 +9,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // The step supervisor is this binary in a hidden mode; it has no terminal and must hand
+    // over before anything else starts.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args
+        .get(1)
+        .is_some_and(|a| a == lifeline::exec::SUPERVISE_MODE)
+    {
+        std::process::exit(lifeline::exec::supervise_main_from_args(args));
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

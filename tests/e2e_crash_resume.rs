@@ -33,16 +33,15 @@ fn sessions_json(sb: &Sandbox) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("sessions --json is JSON")
 }
 
-#[test]
-fn killed_mid_step_resumes_by_policy_and_never_reruns_a_finished_step() {
-    let sb = Sandbox::new();
+/// Starts a run of the sleepy wizard whose slow step sleeps 30 s, and SIGKILLs lifeline
+/// once that step has started. Returns the session id.
+fn run_and_kill_during_slow(sb: &Sandbox, answers: &std::path::Path, sleep_s: u32) -> String {
     sb.stub("lcscmd");
     sb.arm_sleep_once("slow");
-    let answers = sb.write("answers.toml", "[answers]\npool_name = \"pool01\"\n");
     let wizard = fixture("e2e/sleepy.toml");
-
     let mut child = sb
         .lifeline()
+        .env("STUB_SLEEP", sleep_s.to_string())
         .args([
             "run",
             wizard.to_str().expect("utf-8 path"),
@@ -59,6 +58,43 @@ fn killed_mid_step_resumes_by_policy_and_never_reruns_a_finished_step() {
     });
     child.kill().expect("SIGKILL lifeline");
     let _ = child.wait();
+    sessions_json(sb)[0]["id"].as_str().expect("id").to_string()
+}
+
+/// Kills what a power cut would: the detached supervisor and the step's process group.
+fn kill_supervisors(sb: &Sandbox, id: &str) {
+    let steps = sb.home().join("sessions").join(id).join("steps");
+    for entry in std::fs::read_dir(&steps).expect("steps dir").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".pid.json") {
+            continue;
+        }
+        let pid: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(entry.path()).expect("pid file")).expect("json");
+        if let Some(child) = pid["child_pid"].as_u64() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &format!("-{child}")])
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+        if let Some(sup) = pid["supervisor_pid"].as_u64() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &sup.to_string()])
+                .status();
+        }
+    }
+    wait_for("the supervisor to be gone", || {
+        sessions_json(sb)[0]["state"] == "interrupted"
+    });
+}
+
+#[test]
+fn a_step_whose_supervisor_died_is_interrupted_and_resumes_by_policy_never_rerunning_finished_steps()
+ {
+    let sb = Sandbox::new();
+    let answers = sb.write("answers.toml", "[answers]\npool_name = \"pool01\"\n");
+    let id = run_and_kill_during_slow(&sb, &answers, 30);
+    kill_supervisors(&sb, &id);
 
     let list = sessions_json(&sb);
     let s = &list[0];
@@ -67,12 +103,12 @@ fn killed_mid_step_resumes_by_policy_and_never_reruns_a_finished_step() {
     assert_eq!(s["wizard"], "sleepy");
     assert_eq!(s["drill"], false);
     assert_eq!(s["locked_by"], serde_json::Value::Null);
-    let id = s["id"].as_str().expect("id").to_string();
 
     // The slow step's policy is `ask`: a headless resume without --interrupted stops with exit 3.
+    let a = answers.to_str().expect("utf-8");
     let out = sb
         .lifeline()
-        .args(["resume", &id, "--answers", answers.to_str().expect("utf-8")])
+        .args(["resume", &id, "--answers", a])
         .output()
         .expect("resume");
     assert_eq!(
@@ -88,14 +124,7 @@ fn killed_mid_step_resumes_by_policy_and_never_reruns_a_finished_step() {
     // --interrupted rerun: the slow step runs again (attempt 2), then the last one; never the first.
     let out = sb
         .lifeline()
-        .args([
-            "resume",
-            &id,
-            "--answers",
-            answers.to_str().expect("utf-8"),
-            "--interrupted",
-            "rerun",
-        ])
+        .args(["resume", &id, "--answers", a, "--interrupted", "rerun"])
         .output()
         .expect("resume");
     assert_eq!(
@@ -117,14 +146,57 @@ fn killed_mid_step_resumes_by_policy_and_never_reruns_a_finished_step() {
     assert_eq!(list[0]["state"], "finished");
     assert_eq!(list[0]["steps_done"], list[0]["steps_total"]);
 
-    // A finished session refuses to run anything again.
+    // A finished session runs nothing again.
+    let out = sb
+        .lifeline()
+        .args(["resume", &id, "--answers", a])
+        .output()
+        .expect("resume");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(sb.invocations().len(), 4);
+}
+
+#[test]
+fn a_step_outlives_a_killed_lifeline_and_resume_reattaches_to_it() {
+    let sb = Sandbox::new();
+    let answers = sb.write("answers.toml", "[answers]\n");
+    let id = run_and_kill_during_slow(&sb, &answers, 3);
+    // The step is still running under its supervisor: not interrupted.
+    assert_eq!(sessions_json(&sb)[0]["state"], "in-progress");
+    // Resume while it runs: lifeline re-attaches and follows its output to the end.
     let out = sb
         .lifeline()
         .args(["resume", &id, "--answers", answers.to_str().expect("utf-8")])
         .output()
         .expect("resume");
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(sb.invocations().len(), 4);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("restore complete"),
+        "live output followed"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The journal carries the real outcome, and the slow step was never started a second time.
+    let journal =
+        std::fs::read_to_string(sb.home().join("sessions").join(&id).join("journal.jsonl"))
+            .expect("journal");
+    assert!(
+        journal.contains("\"type\":\"step-finished\",\"step\":\"slow\",\"attempt\":1,\"outcome\":\"succeeded\",\"exit_code\":0"),
+        "{journal}\n{stderr}"
+    );
+    assert!(!journal.contains("step-interrupted"), "{journal}");
+    assert_eq!(
+        sb.invocations()
+            .iter()
+            .filter(|l| l.starts_with("lcscmd slow"))
+            .count(),
+        1,
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -147,7 +219,7 @@ fn a_failed_step_exits_1_and_a_resume_retries_only_it() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("step 'first' failed") && stderr.contains("exit code 4"),
+        stderr.contains("step 'first' failed") && stderr.contains("code 4"),
         "{stderr}"
     );
     let id = sessions_json(&sb)[0]["id"]

@@ -1,9 +1,6 @@
 //! Properties of plans: the server sequence follows Table 14-9 for any set of losses, the
 //! settings levels follow Table 17-1, pool- and global-level imports come before any
 //! machine-level import, and bad input is refused naming the valid values.
-//!
-//! Wizards the other content helper writes are taken from `tests/fixtures/standins/` only
-//! while `wizards/` lacks them.
 
 use std::path::Path;
 
@@ -11,30 +8,12 @@ use lifeline::inventory::Inventory;
 use lifeline::inventory::vocab::{Role, Topology};
 use lifeline::plan::order::rank;
 use lifeline::plan::{MAY_MINIMAL, Place, PlanError, build_plan, losses_in, place};
-use lifeline::wizard::{Catalog, Wizard};
+use lifeline::wizard::Catalog;
 use proptest::prelude::*;
 
-fn load_into(catalog: &mut Catalog, dir: &Path, replace: bool) {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
-    for path in paths {
-        let wizard: Wizard = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        if replace || catalog.get(&wizard.id).is_none() {
-            catalog.insert(wizard);
-        }
-    }
-}
-
+/// The bundled wizards, loaded and checked as the binary does.
 fn catalog() -> Catalog {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut catalog = Catalog::default();
-    load_into(&mut catalog, &root.join("wizards"), true);
-    load_into(&mut catalog, &root.join("tests/fixtures/standins"), false);
-    catalog
+    lifeline::wizard::load_catalog(&[]).expect("the bundled wizards load")
 }
 
 fn example_inventory() -> Inventory {

@@ -376,7 +376,20 @@ fn run_step(
     })?;
     for request in runs {
         let report = runner.run(&request, lines);
-        let outcome = report.outcome.unwrap_or(Outcome::Failed);
+        let Some(outcome) = report.outcome else {
+            // The supervisor vanished without a status: the outcome is unknown.
+            driver.apply(Intent::Interrupted {
+                step: request.step.clone(),
+                attempt: request.attempt,
+            })?;
+            return Ok(Some(Ending::NeedsDecision {
+                step: key.to_string(),
+                what: format!(
+                    "its supervisor ended without reporting how it went ({}); pass --interrupted rerun|skip|done",
+                    report.message.unwrap_or_else(|| "no status".into())
+                ),
+            }));
+        };
         let message = report.message.clone();
         let exit = report.exit_code;
         driver.apply(Intent::Finished {

@@ -2,7 +2,7 @@
 
 pub mod answers;
 pub mod driver;
+pub mod exec_runner;
 pub mod headless;
-pub mod plain_runner;
 pub mod store;
 pub mod template;

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use crate::journal::{self, JournalError, JournalWriter, LockError, SessionLock};
 use crate::session::engine::{Defaults, Engine, Need, Next, NoDefaults};
 use crate::session::event::{Event, LockHolder, Record};
-use crate::session::state::{SessionState, SessionStatus, StepStatus};
+use crate::session::state::{SessionState, SessionStatus};
 use crate::wizard::{Catalog, Wizard};
 
 use super::driver::{Driver, JournalSink};
@@ -355,27 +355,33 @@ pub fn summarize(dir: &Path) -> Summary {
     };
     let (steps_done, steps_total) = engine.progress();
     let next = engine.next();
+    // A step journaled as running is interrupted only when no supervisor still runs it: a
+    // killed console leaves the step going, and a resume re-attaches to it.
+    let detached_alive = |key: &str, attempt: u32| {
+        matches!(
+            crate::exec::attach(dir, &crate::exec::step_stem(key, attempt)),
+            crate::exec::AttachState::Running { .. } | crate::exec::AttachState::Ended(_)
+        )
+    };
     let (current_step, current_title, failed, interrupted) = match &next {
         Next::Step { step, need } => (
             Some(step.key.clone()),
             Some(step.def.title.clone()),
             matches!(need, Need::Failed { .. }),
-            matches!(need, Need::Interrupted { .. })
-                || (matches!(need, Need::Running { .. }) && locked_by.is_none()),
+            match need {
+                Need::Interrupted { .. } => true,
+                Need::Running { attempt } => {
+                    locked_by.is_none() && !detached_alive(&step.key, *attempt)
+                }
+                _ => false,
+            },
         ),
         _ => (None, None, false, false),
     };
-    let any_running_unlocked = locked_by.is_none()
-        && session.state.steps.values().any(|r| {
-            matches!(
-                r.status,
-                StepStatus::Running { .. } | StepStatus::Interrupted { .. }
-            )
-        });
     let state = match &session.state.status {
         SessionStatus::Finished => "finished",
         SessionStatus::Aborted { .. } => "aborted",
-        SessionStatus::InProgress if interrupted || any_running_unlocked => "interrupted",
+        SessionStatus::InProgress if interrupted => "interrupted",
         SessionStatus::InProgress if failed => "failed",
         SessionStatus::InProgress => "in-progress",
     };

@@ -26,7 +26,7 @@ impl Sandbox {
         self.root.path().join("invocations.log")
     }
 
-    /// Installs a stub program that appends `name argv...` to the log, sleeps 30 s when its
+    /// Installs a stub program that appends `name argv...` to the log, sleeps `$STUB_SLEEP` seconds (default 30) when its
     /// first argument is the one armed by `arm_sleep_once` (once), and exits with `$STUB_EXIT`
     /// (default 0).
     #[cfg(unix)]
@@ -36,7 +36,7 @@ impl Sandbox {
         let script = format!(
             "#!/bin/sh\nprintf '%s' '{name}' >> '{log}'\nfor a in \"$@\"; do printf ' %s' \"$a\" >> '{log}'; done\necho >> '{log}'\n\
              echo \"{name} ran with $# argument(s)\"\n\
-             if [ -f '{once}' ] && [ \"$1\" = \"$(cat '{once}')\" ]; then rm -f '{once}'; sleep 30; fi\nexit ${{STUB_EXIT:-0}}\n",
+             if [ -f '{once}' ] && [ \"$1\" = \"$(cat '{once}')\" ]; then rm -f '{once}'; echo 'restoring...'; sleep ${{STUB_SLEEP:-30}}; echo 'restore complete'; fi\nexit ${{STUB_EXIT:-0}}\n",
             log = self.log().display(),
             once = self.root.path().join("sleep-once").display(),
         );
