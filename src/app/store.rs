@@ -262,22 +262,22 @@ pub fn open(
         ));
         record(Event::LockTakenOver { previous, note }, &mut state)?;
     }
-    if let (Some(current), Some(meta)) = (current, state.meta.clone()) {
-        if current.get(&meta.wizard).is_some() {
-            let now_hash = catalog_hash(&current.pinned(&meta.wizard));
-            if now_hash != meta.wizard_hash && state.is_open() {
-                warnings.push(format!(
-                    "wizard '{}' changed since this session started; the session keeps the definition it started with",
-                    meta.wizard
-                ));
-                record(
-                    Event::WizardChanged {
-                        pinned_hash: meta.wizard_hash.clone(),
-                        current_hash: now_hash,
-                    },
-                    &mut state,
-                )?;
-            }
+    if let (Some(current), Some(meta)) = (current, state.meta.clone())
+        && current.get(&meta.wizard).is_some()
+    {
+        let now_hash = catalog_hash(&current.pinned(&meta.wizard));
+        if now_hash != meta.wizard_hash && state.is_open() {
+            warnings.push(format!(
+                "wizard '{}' changed since this session started; the session keeps the definition it started with",
+                meta.wizard
+            ));
+            record(
+                Event::WizardChanged {
+                    pinned_hash: meta.wizard_hash.clone(),
+                    current_hash: now_hash,
+                },
+                &mut state,
+            )?;
         }
     }
     Ok(Opened {
