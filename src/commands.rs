@@ -24,7 +24,8 @@ pub struct Failure {
     pub message: String,
 }
 
-fn bad(message: impl std::fmt::Display) -> Failure {
+/// A bad-usage or bad-input failure (exit 2).
+pub fn bad(message: impl std::fmt::Display) -> Failure {
     Failure {
         code: 2,
         message: message.to_string(),
@@ -35,12 +36,28 @@ fn bad(message: impl std::fmt::Display) -> Failure {
 pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
     let extra: Vec<PathBuf> = cli.wizards.into_iter().collect();
     match cli.command {
-        None => home(),
-        Some(Command::New { .. }) => {
-            println!("The interactive screens are not part of this build yet.");
-            println!("Run a wizard headless with: lifeline run WIZARD --answers FILE [--drill]");
-            println!("Get an answers template with: lifeline run WIZARD --print-answers-template");
-            Ok(0)
+        None => {
+            let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+            crate::interactive::run(&catalog, crate::interactive::Start::Home, None)
+        }
+        Some(Command::New {
+            wizard,
+            drill,
+            inventory,
+        }) => {
+            let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+            match wizard {
+                Some(arg) => {
+                    let (catalog, id) = resolve_wizard(&extra, &arg)?;
+                    let start = crate::interactive::Start::New { wizard: id, drill };
+                    crate::interactive::run(&catalog, start, inventory.as_deref())
+                }
+                None => crate::interactive::run(
+                    &catalog,
+                    crate::interactive::Start::Home,
+                    inventory.as_deref(),
+                ),
+            }
         }
         Some(Command::Check { paths }) => check(&paths),
         Some(Command::Sessions { json }) => sessions(json),
@@ -65,22 +82,24 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
             interrupted,
             take_over,
         }) => {
-            let Some(answers) = answers else {
-                println!(
-                    "The interactive screens are not part of this build yet; resume headless with --answers FILE."
-                );
-                return sessions(false);
-            };
-            let session = session
-                .ok_or_else(|| bad("name the session to resume (see 'lifeline sessions')"))?;
             let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
-            resume(
-                &catalog,
-                &session,
-                &answers,
-                interrupted,
-                take_over.as_deref(),
-            )
+            match (answers, session) {
+                (Some(answers), Some(session)) => resume(
+                    &catalog,
+                    &session,
+                    &answers,
+                    interrupted,
+                    take_over.as_deref(),
+                ),
+                (Some(_), None) => Err(bad("name the session to resume (see 'lifeline sessions')")),
+                (None, Some(session)) => {
+                    let start = crate::interactive::Start::Resume { session, take_over };
+                    crate::interactive::run(&catalog, start, None)
+                }
+                (None, None) => {
+                    crate::interactive::run(&catalog, crate::interactive::Start::Home, None)
+                }
+            }
         }
         Some(Command::Plan {
             topology,
@@ -97,37 +116,6 @@ fn first_diag(diags: &[wizard::Diagnostic]) -> String {
         lines.push(format!("({} errors; run 'lifeline check')", diags.len()));
     }
     lines.join("\n")
-}
-
-fn home() -> Result<u8, Failure> {
-    let home = journal::lifeline_home().map_err(bad)?;
-    let all = store::summaries(&home).map_err(bad)?;
-    let unfinished: Vec<_> = all
-        .iter()
-        .filter(|s| !matches!(s.state, "finished" | "aborted"))
-        .collect();
-    if unfinished.is_empty() {
-        println!("No unfinished sessions.");
-    } else {
-        println!("Unfinished sessions:");
-        for s in unfinished {
-            println!(
-                "  {}  {}{}  {}  step {}/{}: {}",
-                s.id,
-                s.wizard,
-                if s.drill { " (drill)" } else { "" },
-                s.state,
-                s.steps_done,
-                s.steps_total,
-                s.current_title.clone().unwrap_or_default()
-            );
-        }
-    }
-    println!(
-        "Start a recovery:  lifeline run restore-service --answers FILE   (template: --print-answers-template)"
-    );
-    println!("Resume a session:  lifeline resume SESSION --answers FILE");
-    Ok(0)
 }
 
 fn check(paths: &[PathBuf]) -> Result<u8, Failure> {
@@ -340,10 +328,7 @@ fn drive_and_report(
         code: 1,
         message: format!("cannot find the lifeline binary to supervise steps: {e}"),
     })?;
-    let mut runner = ExecRunner::new(dir.to_path_buf(), self_exe).map_err(|e| Failure {
-        code: 1,
-        message: format!("cannot start the step runner: {e}"),
-    })?;
+    let mut runner = ExecRunner::new(dir.to_path_buf(), self_exe);
     let mut last_step = String::new();
     let ending = drive(driver, answers, &mut runner, &options, &mut |step, line| {
         if step != last_step {

@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod interactive;
 
 use std::process::ExitCode;
 

@@ -61,27 +61,30 @@ fn run_and_kill_during_slow(sb: &Sandbox, answers: &std::path::Path, sleep_s: u3
     sessions_json(sb)[0]["id"].as_str().expect("id").to_string()
 }
 
-/// Kills what a power cut would: the detached supervisor and the step's process group.
+/// Kills what a power cut would: the running step's supervisor and its child's group. Only
+/// a supervisor that exec itself confirms alive (same pid and start time) is signalled.
 fn kill_supervisors(sb: &Sandbox, id: &str) {
-    let steps = sb.home().join("sessions").join(id).join("steps");
-    for entry in std::fs::read_dir(&steps).expect("steps dir").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.ends_with(".pid.json") {
-            continue;
-        }
-        let pid: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(entry.path()).expect("pid file")).expect("json");
-        if let Some(child) = pid["child_pid"].as_u64() {
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", &format!("-{child}")])
-                .stderr(std::process::Stdio::null())
-                .status();
-        }
-        if let Some(sup) = pid["supervisor_pid"].as_u64() {
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", &sup.to_string()])
-                .status();
-        }
+    let dir = sb.home().join("sessions").join(id);
+    let stem = lifeline::exec::step_stem("slow", 1);
+    let lifeline::exec::AttachState::Running { supervisor_pid, .. } =
+        lifeline::exec::attach(&dir, &stem)
+    else {
+        panic!("the slow step should still be running under its supervisor");
+    };
+    let pid_file: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.join("steps").join(format!("{stem}.pid.json"))).expect("pid file"),
+    )
+    .expect("json");
+    let child = pid_file["child_pid"].as_u64().expect("child pid") as i32;
+    let supervisor = supervisor_pid as i32;
+    assert!(
+        child > 1 && supervisor > 1,
+        "refusing to signal pid {child} / {supervisor}"
+    );
+    // SAFETY: plain kill(2) calls on verified pids; the child leads its own process group.
+    unsafe {
+        libc::kill(supervisor, libc::SIGKILL);
+        libc::kill(-child, libc::SIGKILL);
     }
     wait_for("the supervisor to be gone", || {
         sessions_json(sb)[0]["state"] == "interrupted"

@@ -3,7 +3,6 @@
 //! opens home, `lifeline resume <id>` opens the session; quitting, Ctrl-C and SIGTERM leave
 //! the terminal restored and the session resumable.
 //!
-//! These need `main.rs` to wire the commands to `ui::run_app`; they are ignored until then.
 #![cfg(unix)]
 
 use std::io::{Read, Write};
@@ -129,7 +128,6 @@ fn quit_and_read_id(pty: &mut Pty) -> String {
 }
 
 #[test]
-#[ignore = "needs the integrator's main.rs wiring"]
 fn new_drill_runs_to_the_end_from_the_keyboard() {
     let home = tempfile::tempdir().unwrap();
     let path = fixture();
@@ -138,6 +136,25 @@ fn new_drill_runs_to_the_end_from_the_keyboard() {
     pty.wait_for("Before you start");
     pty.send("\r");
     pty.wait_for("Which topology did the lost pool have?");
+    pty.send("\r");
+    answer_form_then_finish(&mut pty);
+}
+
+/// From the form on: an invalid FQDN is refused inline, a valid one accepted, the command
+/// runs, the checklist is ticked, and the session ends.
+fn answer_form_then_finish(pty: &mut Pty) {
+    pty.wait_for("Standard Edition server");
+    for c in "se01 local".chars() {
+        pty.send(&c.to_string());
+    }
+    pty.send("\r");
+    pty.wait_for("is not a fully qualified domain name");
+    for _ in 0.."se01 local".len() {
+        pty.send("\u{7f}");
+    }
+    for c in "se01.contoso.com".chars() {
+        pty.send(&c.to_string());
+    }
     pty.send("\r");
     pty.wait_for("Restore the RTC database");
     pty.send("r");
@@ -155,7 +172,6 @@ fn new_drill_runs_to_the_end_from_the_keyboard() {
 }
 
 #[test]
-#[ignore = "needs the integrator's main.rs wiring"]
 fn home_lists_the_unfinished_session_and_resume_lands_on_the_same_step() {
     let home = tempfile::tempdir().unwrap();
     let path = fixture();
@@ -179,10 +195,17 @@ fn home_lists_the_unfinished_session_and_resume_lands_on_the_same_step() {
     resumed.wait_for("DRILL — nothing is executed");
     resumed.wait_for("Which topology did the lost pool have?");
     assert_eq!(quit_and_read_id(&mut resumed), id);
+
+    // Started again from home, and finished.
+    let mut last = Pty::spawn(home.path(), &[]);
+    last.wait_for(&id);
+    last.send("\r");
+    last.wait_for("Which topology did the lost pool have?");
+    last.send("\r");
+    answer_form_then_finish(&mut last);
 }
 
 #[test]
-#[ignore = "needs the integrator's main.rs wiring"]
 fn ctrl_c_and_sigterm_restore_the_terminal_and_keep_the_session() {
     let home = tempfile::tempdir().unwrap();
     let path = fixture();

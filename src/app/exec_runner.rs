@@ -13,31 +13,40 @@ pub struct ExecRunner {
     pub session_dir: PathBuf,
     /// The lifeline binary, started again in its hidden supervisor mode.
     pub self_exe: PathBuf,
-    runtime: tokio::runtime::Runtime,
 }
 
 impl ExecRunner {
     /// A runner for one session directory.
-    pub fn new(session_dir: PathBuf, self_exe: PathBuf) -> std::io::Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        Ok(ExecRunner {
+    pub fn new(session_dir: PathBuf, self_exe: PathBuf) -> Self {
+        ExecRunner {
             session_dir,
             self_exe,
-            runtime,
-        })
+        }
     }
+}
+
+/// Runs a future to its end on a small runtime of its own. The runner is called from plain
+/// threads (headless, or the screens' worker threads), never from inside a runtime, and a
+/// runtime per attempt costs nothing next to a restore.
+fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime that follows the step: {e}"))?;
+    Ok(runtime.block_on(future))
 }
 
 impl StepRunner for ExecRunner {
     fn run(&mut self, request: &ExecRequest, on_line: &mut dyn FnMut(&str)) -> RunReport {
-        self.runtime.block_on(exec::run_to_end(
-            &self.session_dir,
-            request,
-            &self.self_exe,
-            |line| on_line(line),
-        ))
+        let run = exec::run_to_end(&self.session_dir, request, &self.self_exe, |line| {
+            on_line(line)
+        });
+        // Without a runtime nothing was started: a failed attempt, not an unknown one.
+        block_on(run).unwrap_or_else(|message| RunReport {
+            outcome: Some(crate::session::event::Outcome::SpawnFailed),
+            message: Some(message),
+            ..RunReport::default()
+        })
     }
 
     fn attach(&mut self, step: &str, attempt: u32, on_line: &mut dyn FnMut(&str)) -> Attached {
@@ -46,16 +55,14 @@ impl StepRunner for ExecRunner {
             AttachState::Ended(report) => Attached::Ended(report),
             AttachState::Gone => Attached::Gone,
             AttachState::Running { follow, .. } => {
-                let report = self.runtime.block_on(exec::wait_for_end(
+                match block_on(exec::wait_for_end(
                     &self.session_dir,
                     &stem,
                     follow,
                     on_line,
-                ));
-                if report.outcome.is_some() {
-                    Attached::Ended(report)
-                } else {
-                    Attached::Gone
+                )) {
+                    Ok(report) if report.outcome.is_some() => Attached::Ended(report),
+                    _ => Attached::Gone,
                 }
             }
         }

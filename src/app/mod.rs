@@ -6,3 +6,4 @@ pub mod exec_runner;
 pub mod headless;
 pub mod store;
 pub mod template;
+pub mod ui_wiring;

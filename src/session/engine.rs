@@ -236,14 +236,17 @@ impl<'a> Engine<'a> {
         expand(self.catalog, self.root, &self.state.answers, self.drill())
     }
 
-    /// The applicable steps (decided or not yet decided), for progress counts.
+    /// Progress as (resolved, total) over the steps known to apply. Steps whose condition
+    /// waits on an answer not given yet are left out until it is given, so the total grows
+    /// as the operator describes the loss instead of starting at every step of every path.
     pub fn progress(&self) -> (usize, usize) {
         let steps = self.steps();
-        let relevant: Vec<_> = steps.iter().filter(|s| s.applies != Truth::False).collect();
-        let done = relevant
+        let resolved = |s: &PlannedStep<'_>| self.state.step(&s.key).status.is_resolved();
+        let relevant: Vec<_> = steps
             .iter()
-            .filter(|s| self.state.step(&s.key).status.is_resolved())
-            .count();
+            .filter(|s| s.applies == Truth::True || (s.applies != Truth::False && resolved(s)))
+            .collect();
+        let done = relevant.iter().filter(|s| resolved(s)).count();
         (done, relevant.len())
     }
 

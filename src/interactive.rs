@@ -1,0 +1,192 @@
+//! The screens from the command line: `lifeline` (home), `lifeline new`, `lifeline resume`.
+//! Moves between home and sessions until the operator leaves, holding each session's lock
+//! while its screens run.
+
+use std::path::{Path, PathBuf};
+
+use lifeline::app::store::{self, NewSession};
+use lifeline::app::ui_wiring::session_setup;
+use lifeline::inventory::Inventory;
+use lifeline::journal;
+use lifeline::session::engine::{Defaults, NoDefaults};
+use lifeline::session::state::SessionStatus;
+use lifeline::ui::{self, AppExit, AppSetup, HomeSetup, SessionSummary, WizardSummary};
+use lifeline::wizard::Catalog;
+
+use crate::commands::{Failure, bad};
+
+/// Where the screens start.
+pub enum Start {
+    Home,
+    New {
+        wizard: String,
+        drill: bool,
+    },
+    Resume {
+        session: String,
+        take_over: Option<String>,
+    },
+}
+
+/// Runs the screens until the operator leaves; returns the exit code.
+pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<u8, Failure> {
+    let home = journal::lifeline_home().map_err(bad)?;
+    let inventory_path = inventory
+        .map(Path::to_path_buf)
+        .or_else(|| default_inventory(&home));
+    let self_exe = std::env::current_exe()
+        .map_err(|e| bad(format!("cannot find the lifeline binary: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| bad(format!("cannot start the event loop: {e}")))?;
+    let mut next = start;
+    loop {
+        let (setup, lock) = match next {
+            Start::Home => (AppSetup::Home(home_setup(&home, catalog)), None),
+            Start::New { wizard, drill } => {
+                let inventory = read_inventory(inventory_path.as_deref())?;
+                let opened = store::start(
+                    &home,
+                    NewSession {
+                        catalog,
+                        wizard: &wizard,
+                        drill,
+                        inventory_text: inventory.as_ref().map(|(_, t)| t.as_str()),
+                        scenario: None,
+                        target_s: None,
+                    },
+                )
+                .map_err(bad)?;
+                let _enter = runtime.enter();
+                let (setup, lock) = session_setup(
+                    opened,
+                    defaults(inventory.map(|(i, _)| i)),
+                    self_exe.clone(),
+                );
+                (AppSetup::Session(Box::new(setup)), Some(lock))
+            }
+            Start::Resume { session, take_over } => {
+                let dir = journal::find_session(&home, &session).map_err(bad)?;
+                let opened = store::open(&dir, Some(catalog), take_over.as_deref()).map_err(bad)?;
+                let inventory = match &opened.inventory_text {
+                    Some(text) => {
+                        Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?)
+                    }
+                    None => None,
+                };
+                let _enter = runtime.enter();
+                let (setup, lock) = session_setup(opened, defaults(inventory), self_exe.clone());
+                (AppSetup::Session(Box::new(setup)), Some(lock))
+            }
+        };
+        let exit = runtime.block_on(ui::run_app(setup)).map_err(|e| Failure {
+            code: 1,
+            message: e.to_string(),
+        })?;
+        drop(lock);
+        next = match exit {
+            AppExit::Closed => return Ok(0),
+            AppExit::Start { wizard, drill } => Start::New { wizard, drill },
+            AppExit::Resume { session } => Start::Resume {
+                session,
+                take_over: None,
+            },
+            AppExit::Left { session } => {
+                println!("Session {session} is saved. Resume it with: lifeline resume {session}");
+                return Ok(0);
+            }
+            AppExit::Finished { session } => {
+                println!("Session {session} finished.");
+                return Ok(0);
+            }
+            AppExit::Aborted { session, reason } => {
+                println!("Session {session} was aborted: {reason}");
+                return Ok(0);
+            }
+            AppExit::Signalled { session, signal } => {
+                if let Some(session) = session {
+                    println!(
+                        "Stopped by {signal:?}. Session {session} is saved; resume with: lifeline resume {session}"
+                    );
+                }
+                return Ok(130);
+            }
+        };
+    }
+}
+
+/// The operator's inventory when none is named: `$LIFELINE_INVENTORY`, else
+/// `<LIFELINE_HOME>/inventory.toml` when it exists.
+fn default_inventory(home: &Path) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("LIFELINE_INVENTORY") {
+        return Some(PathBuf::from(path));
+    }
+    let at_home = home.join("inventory.toml");
+    at_home.is_file().then_some(at_home)
+}
+
+fn read_inventory(path: Option<&Path>) -> Result<Option<(Inventory, String)>, Failure> {
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad(format!("cannot read inventory '{}': {e}", path.display())))?;
+    let inventory = Inventory::parse(&text, &path.display().to_string()).map_err(bad)?;
+    Ok(Some((inventory, text)))
+}
+
+fn defaults(inventory: Option<Inventory>) -> Box<dyn Defaults + Send> {
+    match inventory {
+        Some(i) => Box::new(i),
+        None => Box::new(NoDefaults),
+    }
+}
+
+fn home_setup(home: &Path, catalog: &Catalog) -> HomeSetup {
+    let mut warnings = Vec::new();
+    let summaries = store::summaries(home).unwrap_or_else(|e| {
+        warnings.push(e.to_string());
+        Vec::new()
+    });
+    let sessions = summaries
+        .into_iter()
+        .map(|s| SessionSummary {
+            state: match s.state {
+                "finished" => SessionStatus::Finished,
+                "aborted" => SessionStatus::Aborted {
+                    reason: String::new(),
+                },
+                _ => SessionStatus::InProgress,
+            },
+            wizard: catalog
+                .get(&s.wizard)
+                .map(|w| w.title.clone())
+                .unwrap_or(s.wizard),
+            id: s.id,
+            drill: s.drill,
+            current_step: s.error.or(s.current_title),
+            done: s.steps_done,
+            total: s.steps_total,
+            updated_at: s.updated_at,
+            locked_by: s
+                .locked_by
+                .map(|h| format!("{}@{} pid {}", h.user, h.host, h.pid)),
+        })
+        .collect();
+    // The whole recovery first, then each procedure on its own.
+    let mut wizards: Vec<WizardSummary> = catalog
+        .wizards
+        .values()
+        .map(|w| WizardSummary {
+            id: w.id.clone(),
+            title: w.title.clone(),
+            description: w.description.clone(),
+        })
+        .collect();
+    wizards.sort_by_key(|w| (w.id != "restore-service", w.id.clone()));
+    HomeSetup {
+        sessions,
+        wizards,
+        warnings,
+    }
+}
