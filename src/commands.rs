@@ -24,7 +24,7 @@ pub struct Failure {
     pub message: String,
 }
 
-fn bad(message: impl std::fmt::Display) -> Failure {
+pub(crate) fn bad(message: impl std::fmt::Display) -> Failure {
     Failure {
         code: 2,
         message: message.to_string(),
@@ -88,10 +88,27 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
             inventory,
             format,
         }) => plan(&extra, &topology, &lost, inventory.as_deref(), format),
+        Some(Command::Drill {
+            scenario,
+            list,
+            answers,
+            inventory,
+        }) => crate::drill_cmd::drill(
+            &extra,
+            scenario.as_deref(),
+            list,
+            answers.as_deref(),
+            inventory.as_deref(),
+        ),
+        Some(Command::Report {
+            session,
+            format,
+            output,
+        }) => crate::report_cmd::report(&session, format, output.as_deref()),
     }
 }
 
-fn first_diag(diags: &[wizard::Diagnostic]) -> String {
+pub(crate) fn first_diag(diags: &[wizard::Diagnostic]) -> String {
     let mut lines: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     if lines.len() > 1 {
         lines.push(format!("({} errors; run 'lifeline check')", diags.len()));
@@ -264,7 +281,7 @@ fn run(
         "session {} started ({})",
         opened.id,
         if drill {
-            "drill: nothing is executed"
+            "DRILL: nothing is executed"
         } else {
             "real run"
         }
