@@ -121,7 +121,9 @@ fn run(
 ) -> Result<u8, Failure> {
     let label = answers_path.display().to_string();
     let answers = AnswersFile::load(answers_path).map_err(bad)?;
-    answers.check_ids(&label, catalog, s.wizard()).map_err(bad)?;
+    answers
+        .check_ids(&label, catalog, s.wizard())
+        .map_err(bad)?;
     let (inventory, inventory_text) = load_inventory(inventory)?;
     let loss: Vec<&str> = s.loss().iter().map(String::as_str).collect();
     let target_s = s.target_s().or_else(|| inventory.target_for(&loss));
@@ -256,8 +258,14 @@ fn dry_run(
         collect_missing: true,
         ..HeadlessOptions::default()
     };
-    match drive(&mut driver, answers, &mut SucceedingRunner, &options, &mut |_, _| {})
-        .map_err(bad)?
+    match drive(
+        &mut driver,
+        answers,
+        &mut SucceedingRunner,
+        &options,
+        &mut |_, _| {},
+    )
+    .map_err(bad)?
     {
         Ending::MissingAnswers(keys) => Err(bad(format!(
             "'{label}': no value and no default for: {}",
@@ -282,8 +290,7 @@ pub fn score_lines(dir: &Path) -> Result<Vec<String>, Failure> {
         .inventory_text
         .as_deref()
         .and_then(|t| Inventory::parse(t, "inventory.toml (pinned)").ok());
-    let built =
-        report::build(&loaded.records, &loaded.catalog, inventory.as_ref()).map_err(bad)?;
+    let built = report::build(&loaded.records, &loaded.catalog, inventory.as_ref()).map_err(bad)?;
     Ok(report::score(&built).lines())
 }
 

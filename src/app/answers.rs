@@ -320,7 +320,9 @@ mod tests {
         );
         assert_eq!(
             f.failed_decision("p/old"),
-            Some(FailedDecision::Done(Some("accepted the older backup".into())))
+            Some(FailedDecision::Done(Some(
+                "accepted the older backup".into()
+            )))
         );
         assert_eq!(f.failed_decision("bare"), Some(FailedDecision::Done(None)));
         assert_eq!(f.failed_decision("other"), Some(FailedDecision::Retry));

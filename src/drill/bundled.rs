@@ -69,7 +69,10 @@ mod tests {
             .collect();
         on_disk.sort();
         let embedded: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
-        assert_eq!(on_disk, embedded, "add new drills to drill::bundled::BUNDLED");
+        assert_eq!(
+            on_disk, embedded,
+            "add new drills to drill::bundled::BUNDLED"
+        );
     }
 
     #[test]

@@ -176,13 +176,14 @@ pub fn load_scenario(
     text: &str,
     catalog: &Catalog,
 ) -> Result<LoadedScenario, ScenarioError> {
-    let at = |span: std::ops::Range<usize>, message: String| -> String {
+    // Each error keeps its byte offset, so they can be listed in file order.
+    let at = |span: std::ops::Range<usize>, message: String| -> (usize, String) {
         let (line, col) = line_col(text, span.start);
-        format!("'{path}':{line}:{col}: {message}")
+        (span.start, format!("'{path}':{line}:{col}: {message}"))
     };
     let scenario: Scenario = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        ScenarioError(vec![at(span, e.message().trim().replace('\n', " "))])
+        ScenarioError(vec![at(span, e.message().trim().replace('\n', " ")).1])
     })?;
     let mut errors = Vec::new();
     let id = scenario.id.get_ref();
@@ -213,7 +214,7 @@ pub fn load_scenario(
             scenario.wizard.span(),
             format!("no wizard '{wizard_id}' (known: {})", known.join(", ")),
         ));
-        return Err(ScenarioError(errors));
+        return Err(in_file_order(errors));
     };
     let inputs: BTreeMap<&str, &InputDef> = catalog
         .closure(wizard_id)
@@ -221,7 +222,7 @@ pub fn load_scenario(
         .flat_map(|w| w.inputs.iter().map(|i| (i.id.as_str(), i)))
         .collect();
     let mut presets = Answers::new();
-    let mut preset = |input: &str, value: AnswerValue, span, errors: &mut Vec<String>| {
+    let mut preset = |input: &str, value: AnswerValue, span, errors: &mut Vec<(usize, String)>| {
         if let Some(def) = inputs.get(input) {
             match validate_value(def, &value) {
                 Ok(v) => {
@@ -279,7 +280,7 @@ pub fn load_scenario(
     }
     check_faults(&scenario, catalog, &wizard.id, &presets, &at, &mut errors);
     if !errors.is_empty() {
-        return Err(ScenarioError(errors));
+        return Err(in_file_order(errors));
     }
     Ok(LoadedScenario {
         scenario,
@@ -295,8 +296,8 @@ fn check_faults(
     catalog: &Catalog,
     root: &str,
     presets: &Answers,
-    at: &dyn Fn(std::ops::Range<usize>, String) -> String,
-    errors: &mut Vec<String>,
+    at: &dyn Fn(std::ops::Range<usize>, String) -> (usize, String),
+    errors: &mut Vec<(usize, String)>,
 ) {
     let steps = expand(catalog, root, presets, true);
     let mut seen = BTreeSet::new();
@@ -350,6 +351,11 @@ fn check_faults(
             errors.push(at(fault.step.span(), message));
         }
     }
+}
+
+fn in_file_order(mut errors: Vec<(usize, String)>) -> ScenarioError {
+    errors.sort_by_key(|(offset, _)| *offset);
+    ScenarioError(errors.into_iter().map(|(_, e)| e).collect())
 }
 
 fn is_slug(id: &str) -> bool {

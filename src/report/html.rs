@@ -28,7 +28,7 @@ pre { background: #f6f8fa; border: 1px solid var(--line); padding: 6px 8px; whit
 .state { font-weight: 600; }
 .s-done { color: var(--done); } .s-failed, .s-interrupted, .s-running { color: var(--failed); } .s-skipped { color: var(--skipped); } .s-marked-done { color: var(--marked); }
 .step { border-left: 4px solid var(--line); padding: 2px 0 2px 12px; margin: .8em 0; }
-.step.s-done { border-color: var(--done); } .step.s-failed, .step.s-interrupted { border-color: var(--failed); } .step.s-skipped { border-color: var(--skipped); } .step.s-marked-done { border-color: var(--marked); }
+.step.k-done { border-color: var(--done); } .step.k-failed, .step.k-interrupted { border-color: var(--failed); } .step.k-skipped { border-color: var(--skipped); } .step.k-marked-done { border-color: var(--marked); }
 .dim { color: var(--dim); }
 .legend { list-style: none; padding: 0; margin: .4em 0; display: flex; flex-wrap: wrap; gap: 14px; }
 .legend li { display: flex; align-items: center; gap: 6px; }
@@ -54,7 +54,11 @@ footer { margin-top: 2em; color: var(--dim); font-size: .85em; }
 /// Renders the report as a complete HTML document.
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
-    let kind = if r.drill { "Drill report" } else { "Recovery report" };
+    let kind = if r.drill {
+        "Drill report"
+    } else {
+        "Recovery report"
+    };
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -184,6 +188,10 @@ fn summary(o: &mut String, r: &Report) {
             None => "none set".into(),
         },
     ));
+    if !r.faults.is_empty() {
+        let summary = super::markdown::fault_summary(r);
+        rows.push(("Faults", esc(summary.trim_start_matches("; "))));
+    }
     rows.push((
         "Versions",
         esc(&format!(
@@ -245,8 +253,18 @@ fn timeline(o: &mut String, r: &Report) {
             "<line class=\"axis\" x1=\"{tx:.1}\" y1=\"{:.1}\" x2=\"{tx:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{tx:.1}\" y=\"14\" text-anchor=\"{}\">{}</text>",
             top - 6.0,
             height - 4.0,
-            if i == 0 { "start" } else if i == 4 { "end" } else { "middle" },
-            esc(&if i == 0 { "start".to_string() } else { format!("+{label}") })
+            if i == 0 {
+                "start"
+            } else if i == 4 {
+                "end"
+            } else {
+                "middle"
+            },
+            esc(&if i == 0 {
+                "start".to_string()
+            } else {
+                format!("+{label}")
+            })
         );
     }
     for (i, s) in rows.iter().enumerate() {
@@ -298,7 +316,10 @@ fn timeline(o: &mut String, r: &Report) {
             "fault" => "border:2px dashed #b00020".to_string(),
             other => format!("background:var(--{})", css_var(other)),
         };
-        let _ = writeln!(o, "<li><span class=\"sw\" style=\"{swatch}\"></span>{label}</li>");
+        let _ = writeln!(
+            o,
+            "<li><span class=\"sw\" style=\"{swatch}\"></span>{label}</li>"
+        );
     }
     o.push_str("</ul>\n</section>\n");
 }
@@ -380,16 +401,13 @@ fn steps(o: &mut String, r: &Report) {
     }
     o.push_str("</table>\n");
     for (i, s) in r.steps.iter().enumerate() {
-        if s.attempts == 0
-            && s.skip_reason.is_none()
-            && s.done_note.is_none()
-            && s.notes.is_empty()
+        if s.attempts == 0 && s.skip_reason.is_none() && s.done_note.is_none() && s.notes.is_empty()
         {
             continue;
         }
         let _ = writeln!(
             o,
-            "<article class=\"step s-{}\">\n<h3>{}. {} — <span class=\"state s-{}\">{}</span></h3>\n<p class=\"dim\"><code>{}</code></p>",
+            "<article class=\"step k-{}\">\n<h3>{}. {} — <span class=\"state s-{}\">{}</span></h3>\n<p class=\"dim\"><code>{}</code></p>",
             s.state,
             i + 1,
             esc(&s.title),
@@ -398,7 +416,11 @@ fn steps(o: &mut String, r: &Report) {
             esc(&s.id)
         );
         if !s.command.is_empty() {
-            let _ = writeln!(o, "<p>Command:</p>\n<pre>{}</pre>", esc(&command_line(&s.command)));
+            let _ = writeln!(
+                o,
+                "<p>Command:</p>\n<pre>{}</pre>",
+                esc(&command_line(&s.command))
+            );
         }
         o.push_str("<ul>\n");
         for a in &s.attempt_log {
@@ -460,10 +482,11 @@ fn faults(o: &mut String, r: &Report) {
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&f.id),
             esc(f.step.as_deref().unwrap_or(&f.pattern)),
-            if f.handled {
-                "yes"
-            } else {
-                "<span class=\"handled-no\">no</span>"
+            match (f.step.is_some(), f.handled, f.as_expected) {
+                (false, _, _) => "not reached",
+                (true, true, true) => "yes",
+                (true, true, false) => "yes, not as expected",
+                (true, false, _) => "<span class=\"handled-no\">NO</span>",
             },
             esc(&how),
             esc(&f.expected.join(" or ")),

@@ -11,18 +11,18 @@ use super::{command_line, fmt_time, outcome_label};
 /// Renders the report.
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
-    let kind = if r.drill { "Drill report" } else { "Recovery report" };
+    let kind = if r.drill {
+        "Drill report"
+    } else {
+        "Recovery report"
+    };
     let _ = writeln!(out, "# {kind}: {}\n", esc(&r.wizard_title));
     summary(&mut out, r);
     if r.drill {
         let _ = writeln!(
             out,
             "> **DRILL** — nothing was executed: commands were simulated{}.\n",
-            if r.faults.is_empty() {
-                String::new()
-            } else {
-                format!(" and {} fault(s) injected", r.faults.len())
-            }
+            fault_summary(r)
         );
     }
     if !r.answers.is_empty() {
@@ -79,7 +79,10 @@ pub fn render(r: &Report) -> String {
         .iter()
         .enumerate()
         .filter(|(_, s)| {
-            s.attempts > 0 || s.skip_reason.is_some() || s.done_note.is_some() || !s.notes.is_empty()
+            s.attempts > 0
+                || s.skip_reason.is_some()
+                || s.done_note.is_some()
+                || !s.notes.is_empty()
         })
         .collect();
     if !detailed.is_empty() {
@@ -102,7 +105,7 @@ pub fn render(r: &Report) -> String {
                 "| `{}` | `{}` | {} | {} | {} |",
                 code_cell(&f.id),
                 code_cell(f.step.as_deref().unwrap_or(&f.pattern)),
-                if f.handled { "yes" } else { "**no**" },
+                handled_word(f),
                 cell(&how),
                 cell(&f.expected.join(" or "))
             );
@@ -112,7 +115,13 @@ pub fn render(r: &Report) -> String {
     if r.drill && !r.not_exercised.is_empty() {
         out.push_str("## Not exercised in this drill\n\n");
         for n in &r.not_exercised {
-            let _ = writeln!(out, "- {} (`{}`): {}", esc(&n.title), code_cell(&n.id), esc(&n.how));
+            let _ = writeln!(
+                out,
+                "- {} (`{}`): {}",
+                esc(&n.title),
+                code_cell(&n.id),
+                esc(&n.how)
+            );
         }
         out.push('\n');
     }
@@ -143,6 +152,30 @@ pub fn render(r: &Report) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `; faults planned: 3, met: 2, handled: 2` (empty without faults).
+pub fn fault_summary(r: &Report) -> String {
+    if r.faults.is_empty() {
+        return String::new();
+    }
+    let planned: std::collections::BTreeSet<&str> =
+        r.faults.iter().map(|f| f.id.as_str()).collect();
+    let met = r.faults.iter().filter(|f| f.step.is_some()).count();
+    format!(
+        "; faults planned: {}, met: {met}, handled: {}",
+        planned.len(),
+        r.faults.iter().filter(|f| f.handled).count()
+    )
+}
+
+fn handled_word(f: &super::model::FaultLine) -> &'static str {
+    match (f.step.is_some(), f.handled, f.as_expected) {
+        (false, _, _) => "not reached",
+        (true, true, true) => "yes",
+        (true, true, false) => "yes, not as expected",
+        (true, false, _) => "**NO**",
+    }
 }
 
 fn summary(out: &mut String, r: &Report) {
@@ -232,7 +265,11 @@ fn details(out: &mut String, n: usize, s: &StepLine) {
         code_cell(&s.id)
     );
     if !s.command.is_empty() {
-        let _ = writeln!(out, "Command:\n\n{}", fenced("text", &command_line(&s.command)));
+        let _ = writeln!(
+            out,
+            "Command:\n\n{}",
+            fenced("text", &command_line(&s.command))
+        );
     }
     for a in &s.attempt_log {
         let _ = writeln!(
@@ -314,11 +351,7 @@ fn code_cell(text: &str) -> String {
 
 /// A fenced code block whose fence is longer than any backtick run in `body`.
 fn fenced(lang: &str, body: &str) -> String {
-    let longest = body
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat((longest + 1).max(3));
     format!("{fence}{lang}\n{}\n{fence}\n", body.trim_end_matches('\n'))
 }

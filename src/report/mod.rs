@@ -59,6 +59,7 @@ pub fn outcome_label(s: &StepLine) -> String {
             None => "FAILED".to_string(),
         },
         "interrupted" => "INTERRUPTED (outcome unknown)".to_string(),
+        "marked-done" => "marked done by hand".to_string(),
         other => other.to_string(),
     }
 }

@@ -123,7 +123,10 @@ impl Score {
             }
         }
         if !self.marked_done.is_empty() {
-            out.push(format!("Steps marked done by hand: {}", self.marked_done.len()));
+            out.push(format!(
+                "Steps marked done by hand: {}",
+                self.marked_done.len()
+            ));
             for (_, title, note) in &self.marked_done {
                 out.push(format!(
                     "  - {title}: {}",

@@ -216,7 +216,7 @@ pub fn human(ms: u64) -> String {
         return format!("{ms} ms");
     }
     if s < 60 {
-        if ms < 10_000 && ms % 1000 != 0 {
+        if ms < 10_000 && !ms.is_multiple_of(1000) {
             return format!("{:.1} s", ms as f64 / 1000.0);
         }
         return format!("{s} s");
@@ -285,7 +285,13 @@ mod tests {
         let s = |secs: i64| t0 + time::Duration::seconds(secs);
         vec![
             rec(1, s(0), started()),
-            rec(2, s(10), Event::StepEntered { step: "checklist".into() }),
+            rec(
+                2,
+                s(10),
+                Event::StepEntered {
+                    step: "checklist".into(),
+                },
+            ),
             rec(
                 3,
                 s(70),
@@ -295,12 +301,28 @@ mod tests {
                     ticked: true,
                 },
             ),
-            rec(4, s(130), Event::StepCompleted { step: "checklist".into() }),
-            rec(5, s(130), Event::StepEntered { step: "db/restore".into() }),
+            rec(
+                4,
+                s(130),
+                Event::StepCompleted {
+                    step: "checklist".into(),
+                },
+            ),
+            rec(
+                5,
+                s(130),
+                Event::StepEntered {
+                    step: "db/restore".into(),
+                },
+            ),
             rec(6, s(130), step_started("db/restore", 1)),
             rec(7, s(160), step_finished("db/restore", 1, Outcome::Failed)),
             rec(8, s(460), step_started("db/restore", 2)),
-            rec(9, s(500), step_finished("db/restore", 2, Outcome::Succeeded)),
+            rec(
+                9,
+                s(500),
+                step_finished("db/restore", 2, Outcome::Succeeded),
+            ),
             rec(
                 10,
                 s(530),
@@ -336,8 +358,7 @@ mod tests {
     }
 
     #[test]
-    fn an_interrupted_attempt_counts_no_machine_time_and_an_open_step_runs_to_its_last_event()
-    {
+    fn an_interrupted_attempt_counts_no_machine_time_and_an_open_step_runs_to_its_last_event() {
         let t0 = datetime!(2026-03-01 10:00:00 UTC);
         let s = |secs: i64| t0 + time::Duration::seconds(secs);
         let records = vec![
@@ -363,7 +384,10 @@ mod tests {
     #[test]
     fn procedures_group_steps_under_their_top_level_include() {
         assert_eq!(procedure_of("welcome"), "");
-        assert_eq!(procedure_of("restore-databases/restore-rtc"), "restore-databases");
+        assert_eq!(
+            procedure_of("restore-databases/restore-rtc"),
+            "restore-databases"
+        );
         assert_eq!(
             procedure_of("setup-platform[edge]/prepare-sql"),
             "setup-platform"
@@ -372,11 +396,29 @@ mod tests {
         let s = |secs: i64| t0 + time::Duration::seconds(secs);
         let records = vec![
             rec(1, s(0), started()),
-            rec(2, s(0), Event::StepEntered { step: "welcome".into() }),
-            rec(3, s(20), Event::StepCompleted { step: "welcome".into() }),
+            rec(
+                2,
+                s(0),
+                Event::StepEntered {
+                    step: "welcome".into(),
+                },
+            ),
+            rec(
+                3,
+                s(20),
+                Event::StepCompleted {
+                    step: "welcome".into(),
+                },
+            ),
             rec(4, s(20), Event::StepEntered { step: "db".into() }),
             rec(5, s(21), Event::StepCompleted { step: "db".into() }),
-            rec(6, s(21), Event::StepEntered { step: "db/a".into() }),
+            rec(
+                6,
+                s(21),
+                Event::StepEntered {
+                    step: "db/a".into(),
+                },
+            ),
             rec(7, s(21), step_started("db/a", 1)),
             rec(8, s(81), step_finished("db/a", 1, Outcome::Succeeded)),
         ];
