@@ -98,21 +98,6 @@ fn load_inventory(path: Option<&Path>) -> Result<(Inventory, String), Failure> {
     Ok((inventory, text))
 }
 
-/// The events that make a session a run of this scenario, after `session-started`.
-fn scenario_events(s: &LoadedScenario) -> Vec<Event> {
-    let mut events = vec![Event::DrillFaults {
-        scenario: s.id().to_string(),
-        simulate_checks: !s.scenario.real_checks,
-        faults: s.planned_faults(),
-    }];
-    events.extend(s.presets.iter().map(|(key, value)| Event::AnswerGiven {
-        key: key.clone(),
-        value: value.clone(),
-        secret: false,
-    }));
-    events
-}
-
 fn run(
     catalog: &Catalog,
     s: &LoadedScenario,
@@ -125,8 +110,7 @@ fn run(
         .check_ids(&label, catalog, s.wizard())
         .map_err(bad)?;
     let (inventory, inventory_text) = load_inventory(inventory)?;
-    let loss: Vec<&str> = s.loss().iter().map(String::as_str).collect();
-    let target_s = s.target_s().or_else(|| inventory.target_for(&loss));
+    let target_s = s.target_with(Some(&inventory));
     dry_run(catalog, s, &answers, &inventory, &label)?;
 
     let home = journal::lifeline_home().map_err(bad)?;
@@ -165,7 +149,7 @@ fn run(
         Box::new(inventory.clone()),
         Box::new(narrator),
     );
-    for event in scenario_events(s) {
+    for event in s.opening_events() {
         driver
             .append(event)
             .map_err(|e| bad(format!("session {session_id}: {e}")))?;
@@ -250,7 +234,7 @@ fn dry_run(
         scenario: Some(s.id().into()),
         target_s: None,
     }];
-    events.extend(scenario_events(s));
+    events.extend(s.opening_events());
     for event in events {
         driver.append(event).map_err(bad)?;
     }
@@ -285,12 +269,7 @@ fn quoted(keys: &[String]) -> String {
 
 /// The score of a session, read back from its journal.
 pub fn score_lines(dir: &Path) -> Result<Vec<String>, Failure> {
-    let loaded = store::load(dir).map_err(bad)?;
-    let inventory = loaded
-        .inventory_text
-        .as_deref()
-        .and_then(|t| Inventory::parse(t, "inventory.toml (pinned)").ok());
-    let built = report::build(&loaded.records, &loaded.catalog, inventory.as_ref()).map_err(bad)?;
+    let built = report::from_session_dir(dir).map_err(bad)?;
     Ok(report::score(&built).lines())
 }
 

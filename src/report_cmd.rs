@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use lifeline::app::store;
-use lifeline::inventory::Inventory;
 use lifeline::journal;
 use lifeline::report::{self, Format};
 
@@ -15,21 +13,14 @@ use crate::commands::{Failure, bad};
 pub fn report(session: &str, format: ReportFormat, output: Option<&Path>) -> Result<u8, Failure> {
     let home = journal::lifeline_home().map_err(bad)?;
     let dir = journal::find_session(&home, session).map_err(bad)?;
-    let loaded = store::load(&dir).map_err(bad)?;
-    // A pinned inventory that no longer parses only costs the target time.
-    let inventory = loaded
-        .inventory_text
-        .as_deref()
-        .and_then(|text| Inventory::parse(text, "inventory.toml (pinned)").ok());
-    let built = report::build(&loaded.records, &loaded.catalog, inventory.as_ref())
-        .map_err(|e| bad(format!("session {}: {e}", loaded.id)))?;
+    let built = report::from_session_dir(&dir).map_err(bad)?;
     let format = match format {
         ReportFormat::Md => Format::Markdown,
         ReportFormat::Html => Format::Html,
         ReportFormat::Json => Format::Json,
     };
     let text = report::render(&built, format);
-    tracing::info!(session = %loaded.id, ?format, "report rendered");
+    tracing::info!(session = %built.session, ?format, "report rendered");
     match output {
         None => {
             print!("{text}");

@@ -8,7 +8,8 @@ use thiserror::Error;
 use toml::Spanned;
 
 use crate::app::answers::{AnswersFile, line_col};
-use crate::session::event::{AnswerValue, Answers, Outcome, PlannedFault, key_matches};
+use crate::inventory::Inventory;
+use crate::session::event::{AnswerValue, Answers, Event, Outcome, PlannedFault, key_matches};
 use crate::session::steps::expand;
 use crate::wizard::condition::Truth;
 use crate::wizard::validate::validate_value;
@@ -139,6 +140,30 @@ impl LoadedScenario {
     /// The target time written in the scenario.
     pub fn target_s(&self) -> Option<u64> {
         self.scenario.target_s.as_ref().map(|t| *t.get_ref())
+    }
+
+    /// The target time: the scenario's own, else the inventory's for the loss.
+    pub fn target_with(&self, inventory: Option<&Inventory>) -> Option<u64> {
+        let loss: Vec<&str> = self.loss().iter().map(String::as_str).collect();
+        self.target_s()
+            .or_else(|| inventory.and_then(|i| i.target_for(&loss)))
+    }
+
+    /// What makes a new session a run of this scenario, journaled right after its
+    /// `session-started` (which carries `drill = true`, the scenario id and the target): the
+    /// faults, then the preset answers. Headless drills and the screens start drills alike.
+    pub fn opening_events(&self) -> Vec<Event> {
+        let mut events = vec![Event::DrillFaults {
+            scenario: self.id().to_string(),
+            simulate_checks: !self.scenario.real_checks,
+            faults: self.planned_faults(),
+        }];
+        events.extend(self.presets.iter().map(|(key, value)| Event::AnswerGiven {
+            key: key.clone(),
+            value: value.clone(),
+            secret: false,
+        }));
+        events
     }
 
     /// The faults as the journal records them (`drill-faults`).

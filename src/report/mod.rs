@@ -19,6 +19,19 @@ use time::OffsetDateTime;
 pub use model::{Report, ReportError, StepLine, build};
 pub use score::{Score, score};
 
+/// The report of a session directory: its journal, pinned wizards and pinned inventory (for
+/// the target time), read without changing anything. The one helper here that reads disk.
+pub fn from_session_dir(dir: &std::path::Path) -> Result<Report, String> {
+    let loaded = crate::app::store::load(dir).map_err(|e| e.to_string())?;
+    // A pinned inventory that no longer parses only costs the target time.
+    let inventory = loaded
+        .inventory_text
+        .as_deref()
+        .and_then(|text| crate::inventory::Inventory::parse(text, "inventory.toml (pinned)").ok());
+    build(&loaded.records, &loaded.catalog, inventory.as_ref())
+        .map_err(|e| format!("session {}: {e}", loaded.id))
+}
+
 /// The output formats of `lifeline report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
