@@ -12,6 +12,8 @@ pub mod json;
 pub mod markdown;
 pub mod model;
 pub mod score;
+pub mod steps;
+pub mod timeline;
 pub mod timing;
 
 use time::OffsetDateTime;
