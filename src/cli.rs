@@ -76,6 +76,37 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A drill from the bundled scenarios (training: nothing is executed, faults are injected).
+    Drill {
+        /// The scenario id (see --list).
+        scenario: Option<String>,
+        /// List the scenarios.
+        #[arg(long, conflicts_with = "scenario")]
+        list: bool,
+        /// Run headless from an answers file.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// The deployment to drill on (default: the bundled example inventory).
+        #[arg(long, value_name = "FILE")]
+        inventory: Option<PathBuf>,
+    },
+    /// Render a session's report from its journal.
+    Report {
+        session: String,
+        #[arg(long, value_enum, default_value = "md")]
+        format: ReportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `report --format` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Html,
+    Json,
 }
 
 /// `--interrupted` values.

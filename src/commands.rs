@@ -107,10 +107,27 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
             inventory,
             format,
         }) => plan(&extra, &topology, &lost, inventory.as_deref(), format),
+        Some(Command::Drill {
+            scenario,
+            list,
+            answers,
+            inventory,
+        }) => crate::drill_cmd::drill(
+            &extra,
+            scenario.as_deref(),
+            list,
+            answers.as_deref(),
+            inventory.as_deref(),
+        ),
+        Some(Command::Report {
+            session,
+            format,
+            output,
+        }) => crate::report_cmd::report(&session, format, output.as_deref()),
     }
 }
 
-fn first_diag(diags: &[wizard::Diagnostic]) -> String {
+pub(crate) fn first_diag(diags: &[wizard::Diagnostic]) -> String {
     let mut lines: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
     if lines.len() > 1 {
         lines.push(format!("({} errors; run 'lifeline check')", diags.len()));
@@ -252,7 +269,7 @@ fn run(
         "session {} started ({})",
         opened.id,
         if drill {
-            "drill: nothing is executed"
+            "DRILL: nothing is executed"
         } else {
             "real run"
         }

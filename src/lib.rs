@@ -4,10 +4,13 @@
 //! `ui` draws state and sends intents.
 
 pub mod app;
+pub mod drill;
 pub mod exec;
 pub mod inventory;
 pub mod journal;
+pub mod logging;
 pub mod plan;
+pub mod report;
 pub mod session;
 pub mod ui;
 pub mod wizard;

@@ -3,7 +3,9 @@
 
 mod cli;
 mod commands;
+mod drill_cmd;
 mod interactive;
+mod report_cmd;
 
 use std::process::ExitCode;
 
@@ -19,6 +21,11 @@ fn main() -> ExitCode {
     {
         std::process::exit(lifeline::exec::supervise_main_from_args(args));
     }
+    // Logs go to files under the home, never to the terminal; the guard flushes them at exit.
+    let _logs = lifeline::journal::lifeline_home()
+        .ok()
+        .map(|home| lifeline::logging::init(&home));
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "lifeline started");
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -23,6 +23,21 @@ pub struct AnswersFile {
     /// Manual steps by step id or key: `"done"`, or `"skip: <reason>"`; `default` covers the rest.
     #[serde(default)]
     pub manual: BTreeMap<String, String>,
+    /// Failed steps by step id or key: `"retry"`, `"skip: <reason>"` or `"done: <note>"`;
+    /// `default` covers the rest. A retry is tried once per run.
+    #[serde(default)]
+    pub failed: BTreeMap<String, String>,
+}
+
+/// What to do with a step whose attempt failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailedDecision {
+    /// Run it again (once per run).
+    Retry,
+    /// Skip it, with the reason for the journal.
+    Skip(String),
+    /// Mark it done by hand, with an optional note.
+    Done(Option<String>),
 }
 
 /// What to do with a manual step.
@@ -64,6 +79,14 @@ pub enum AnswersError {
         step: String,
         value: String,
     },
+    #[error(
+        "'{path}': failed step '{step}': expected \"retry\", \"skip: <reason>\" or \"done: <note>\", found '{value}'"
+    )]
+    BadFailed {
+        path: String,
+        step: String,
+        value: String,
+    },
 }
 
 impl AnswersFile {
@@ -98,6 +121,15 @@ impl AnswersFile {
         for (step, value) in &file.manual {
             if step != "default" && parse_manual(value).is_none() {
                 return Err(AnswersError::BadManual {
+                    path: label.into(),
+                    step: step.clone(),
+                    value: value.clone(),
+                });
+            }
+        }
+        for (step, value) in &file.failed {
+            if parse_failed(value).is_none() {
+                return Err(AnswersError::BadFailed {
                     path: label.into(),
                     step: step.clone(),
                     value: value.clone(),
@@ -180,6 +212,33 @@ impl AnswersFile {
             .or_else(|| self.manual.get("default"))
             .and_then(|v| parse_manual(v))
     }
+
+    /// The decision for a failed step (by key, bare id, then `default`).
+    pub fn failed_decision(&self, step_key: &str) -> Option<FailedDecision> {
+        self.failed
+            .get(step_key)
+            .or_else(|| self.failed.get(step_id_of(step_key)))
+            .or_else(|| self.failed.get("default"))
+            .and_then(|v| parse_failed(v))
+    }
+}
+
+fn parse_failed(value: &str) -> Option<FailedDecision> {
+    let v = value.trim();
+    if v.eq_ignore_ascii_case("retry") {
+        return Some(FailedDecision::Retry);
+    }
+    if v.eq_ignore_ascii_case("done") {
+        return Some(FailedDecision::Done(None));
+    }
+    if let Some(note) = v.strip_prefix("done:") {
+        let note = note.trim();
+        return Some(FailedDecision::Done(
+            (!note.is_empty()).then(|| note.to_string()),
+        ));
+    }
+    let reason = v.strip_prefix("skip:")?.trim();
+    (!reason.is_empty()).then(|| FailedDecision::Skip(reason.to_string()))
 }
 
 fn parse_manual(value: &str) -> Option<ManualDecision> {
@@ -246,6 +305,37 @@ mod tests {
         assert!(err.to_string().contains("manual step 'x'"), "{err}");
         let err = AnswersFile::parse("a.toml", "[answers]\nx = \n").unwrap_err();
         assert!(err.to_string().starts_with("'a.toml':2:"), "{err}");
+    }
+
+    #[test]
+    fn failed_decisions_parse_and_fall_back_to_default() {
+        let f = AnswersFile::parse(
+            "a.toml",
+            "[failed]\ndefault = \"retry\"\n\"x/import\" = \"skip: pool export missing\"\nold = \"done: accepted the older backup\"\nbare = \"done\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            f.failed_decision("x/import"),
+            Some(FailedDecision::Skip("pool export missing".into()))
+        );
+        assert_eq!(
+            f.failed_decision("p/old"),
+            Some(FailedDecision::Done(Some(
+                "accepted the older backup".into()
+            )))
+        );
+        assert_eq!(f.failed_decision("bare"), Some(FailedDecision::Done(None)));
+        assert_eq!(f.failed_decision("other"), Some(FailedDecision::Retry));
+        assert_eq!(AnswersFile::default().failed_decision("x"), None);
+    }
+
+    #[test]
+    fn a_bad_failed_value_is_refused_naming_the_step() {
+        let err = AnswersFile::parse("a.toml", "[failed]\nx = \"skip:\"\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "'a.toml': failed step 'x': expected \"retry\", \"skip: <reason>\" or \"done: <note>\", found 'skip:'"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::session::engine::{Intent, Need, Next};
 use crate::session::event::Outcome;
 use crate::wizard::OnInterrupt;
 
-use super::answers::{AnswersFile, ManualDecision};
+use super::answers::{AnswersFile, FailedDecision, ManualDecision};
 use super::driver::{Attached, Driver, DriverError, StepRunner};
 
 /// What to do with a step interrupted under an `ask` policy (`--interrupted`).
@@ -171,7 +171,26 @@ pub fn drive(
                 }
             }
             Pending::Failed { message } => {
-                if options.retry_failed && retried.insert(key.clone()) {
+                let decision = answers.failed_decision(&key);
+                match decision {
+                    Some(FailedDecision::Skip(reason)) => {
+                        driver.apply(Intent::Skip {
+                            step: key.clone(),
+                            reason,
+                        })?;
+                        continue;
+                    }
+                    Some(FailedDecision::Done(note)) => {
+                        driver.apply(Intent::MarkDone {
+                            step: key.clone(),
+                            note,
+                        })?;
+                        continue;
+                    }
+                    Some(FailedDecision::Retry) | None => {}
+                }
+                let retry = options.retry_failed || decision.is_some();
+                if retry && retried.insert(key.clone()) {
                     if let Some(end) = rerun(
                         driver,
                         answers,
@@ -184,6 +203,8 @@ pub fn drive(
                         return Ok(end);
                     }
                 } else {
+                    // The last attempt's own words say more than its exit code.
+                    let message = driver.state.step(&key).message.unwrap_or(message);
                     return Ok(Ending::StepFailed { step: key, message });
                 }
             }
@@ -239,7 +260,8 @@ pub fn drive(
                 }
             }
             Pending::Execute => {
-                if let Some(end) = run_step(driver, runner, &key, &mut lines)? {
+                let decided = answers.failed_decision(&key).is_some();
+                if let Some(end) = run_step(driver, runner, &key, decided, &mut lines)? {
                     return Ok(end);
                 }
             }
@@ -353,7 +375,8 @@ fn rerun(
     if let Some(end) = give_answers(driver, answers, options, key, asks, missing)? {
         return Ok(Some(end));
     }
-    run_step(driver, runner, key, lines)
+    let decided = answers.failed_decision(key).is_some();
+    run_step(driver, runner, key, decided, lines)
 }
 
 fn finish_or_missing(missing: Vec<String>) -> Ending {
@@ -365,10 +388,13 @@ fn finish_or_missing(missing: Vec<String>) -> Ending {
 }
 
 /// Starts the step's next attempt and runs it; `Some` when the drive must stop.
+/// With `decided`, a failure is left to the answers file's `[failed]` decision (the drive
+/// loop meets it as a failed step) instead of ending the drive.
 fn run_step(
     driver: &mut Driver<'_>,
     runner: &mut dyn StepRunner,
     key: &str,
+    decided: bool,
     lines: &mut dyn FnMut(&str),
 ) -> Result<Option<Ending>, DriverError> {
     let runs = driver.apply(Intent::Start {
@@ -397,7 +423,7 @@ fn run_step(
             attempt: request.attempt,
             report,
         })?;
-        if outcome != Outcome::Succeeded {
+        if outcome != Outcome::Succeeded && !decided {
             let message = message.unwrap_or_else(|| match exit {
                 Some(code) => format!("{outcome:?} with exit code {code}").to_lowercase(),
                 None => format!("{outcome:?}").to_lowercase(),

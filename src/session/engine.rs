@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use thiserror::Error;
 
-use super::event::{AnswerValue, Event, Outcome, REDACTED};
+use super::event::{AnswerValue, Event, Outcome, PlannedFault, REDACTED};
 use super::state::{SessionState, SessionStatus, StepStatus};
 use super::steps::{PlannedStep, expand};
 use crate::exec::quote::quote;
@@ -603,22 +603,77 @@ impl<'a> Engine<'a> {
                 why: "it does not run anything".into(),
             });
         }
-        if self.drill() && def.drill_mode() == DrillMode::Skip {
+        let fault = self.fault_for(&step.key, attempt);
+        if self.drill() && def.drill_mode() == DrillMode::Skip && fault.is_none() {
             return Ok(vec![Effect::Append(Event::StepSkipped {
                 step: step.key.clone(),
                 reason: "not exercised in a drill".into(),
             })]);
         }
         let request = self.exec_request(step, attempt)?;
-        Ok(vec![
-            Effect::Append(Event::StepStarted {
+        let mut effects = Vec::with_capacity(3);
+        if let Some(fault) = fault {
+            effects.push(Effect::Append(Event::FaultInjected {
                 step: step.key.clone(),
                 attempt,
-                argv: request.display_argv.clone(),
-                simulated: request.simulate.is_some(),
-            }),
-            Effect::Execute(request),
-        ])
+                fault: fault.id.clone(),
+            }));
+        }
+        effects.push(Effect::Append(Event::StepStarted {
+            step: step.key.clone(),
+            attempt,
+            argv: request.display_argv.clone(),
+            simulated: request.simulate.is_some(),
+        }));
+        effects.push(Effect::Execute(request));
+        Ok(effects)
+    }
+
+    /// The drill scenario's fault for this attempt (never outside a drill).
+    pub fn fault_for(&self, key: &str, attempt: u32) -> Option<&'a PlannedFault> {
+        let faults = self.state.drill_faults.as_ref().filter(|_| self.drill())?;
+        faults.fault_for(key, attempt)
+    }
+
+    /// In a drill: what to pretend happened instead of running the step, if anything. A
+    /// planned fault wins; a read-only check runs for real unless the scenario simulates checks.
+    fn simulation(&self, step: &PlannedStep<'a>, attempt: u32) -> Option<Simulation> {
+        if !self.drill() {
+            return None;
+        }
+        let def = step.def;
+        if let Some(fault) = self.fault_for(&step.key, attempt) {
+            return Some(Simulation {
+                duration_s: fault.duration_s.or(def.drill_duration_s).unwrap_or(2),
+                output: fault.output.clone(),
+                outcome: fault.outcome,
+                exit_code: fault.exit_code.unwrap_or(1),
+            });
+        }
+        let simulate_checks = self
+            .state
+            .drill_faults
+            .as_ref()
+            .is_some_and(|d| d.simulate_checks);
+        match def.drill_mode() {
+            DrillMode::Simulate => {}
+            DrillMode::Real if simulate_checks => {}
+            _ => return None,
+        }
+        let default_output = if def.kind == StepKind::Check {
+            "(simulated: the check passed; nothing was run)"
+        } else {
+            "(simulated: nothing was run)"
+        };
+        Some(Simulation {
+            duration_s: def.drill_duration_s.unwrap_or(2),
+            output: def
+                .drill_output
+                .clone()
+                .unwrap_or_else(|| default_output.into()),
+            outcome: Outcome::Succeeded,
+            exit_code: 0,
+        })
     }
 
     /// Fills the step's templates: once with real values, once for display.
@@ -676,16 +731,7 @@ impl<'a> Engine<'a> {
             Some(spec) => Some(render_check(spec, &|t| fill(t, None, false))?),
             None => None,
         };
-        let simulate =
-            (self.drill() && def.drill_mode() == DrillMode::Simulate).then(|| Simulation {
-                duration_s: def.drill_duration_s.unwrap_or(2),
-                output: def
-                    .drill_output
-                    .clone()
-                    .unwrap_or_else(|| "(simulated: nothing was run)".into()),
-                outcome: Outcome::Succeeded,
-                exit_code: 0,
-            });
+        let simulate = self.simulation(step, attempt);
         Ok(ExecRequest {
             step: step.key.clone(),
             attempt,
@@ -739,7 +785,19 @@ impl<'a> Engine<'a> {
             request.display_argv.clear();
             request.stdin = None;
         }
-        request.simulate = None;
+        // A scenario drill on a made-up deployment simulates its checks, verifications too.
+        let simulate_checks = self.drill()
+            && self
+                .state
+                .drill_faults
+                .as_ref()
+                .is_some_and(|d| d.simulate_checks);
+        request.simulate = simulate_checks.then(|| Simulation {
+            duration_s: 0,
+            output: "(simulated: the verification passed; nothing was run)".into(),
+            outcome: Outcome::Succeeded,
+            exit_code: 0,
+        });
         Ok(Some(request))
     }
 

@@ -160,6 +160,22 @@ pub enum Event {
         pinned_hash: String,
         current_hash: String,
     },
+    /// A drill scenario's faults, journaled right after `session-started`: the engine injects
+    /// them from the journal, so a resume (headless or on screen) meets the same ones.
+    DrillFaults {
+        scenario: String,
+        /// Checks that a drill would run for real (they only read) are simulated too: the
+        /// scenario's deployment is made up, so real checks could only fail.
+        #[serde(default)]
+        simulate_checks: bool,
+        faults: Vec<PlannedFault>,
+    },
+    /// A planned fault replaced this attempt's simulated success (journaled before its start).
+    FaultInjected {
+        step: String,
+        attempt: u32,
+        fault: String,
+    },
     SessionFinished {},
     SessionAborted {
         reason: String,
@@ -167,6 +183,57 @@ pub enum Event {
     /// Extra facts later versions add (forward compatibility): kept, ignored by the fold.
     #[serde(other)]
     Unknown,
+}
+
+/// A fault a drill scenario injects: which step keys it hits and what the simulation
+/// reports instead of a success.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedFault {
+    pub id: String,
+    /// A step key pattern; `*` matches any run of characters (`*/restore-rtc`).
+    pub step: String,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub exit_code: Option<i32>,
+    /// The made-up transcript the trainee sees.
+    #[serde(default)]
+    pub output: String,
+    #[serde(default)]
+    pub duration_s: Option<u64>,
+    /// Every attempt fails, not only the first (the trainee must skip or mark it done).
+    #[serde(default)]
+    pub persist: bool,
+    /// What a trainee should do about it (for the score and the report).
+    #[serde(default)]
+    pub hint: Option<String>,
+    /// The handlings that count as the expected one: `retry`, `skip`, `mark-done`.
+    #[serde(default)]
+    pub expect: Vec<String>,
+}
+
+impl PlannedFault {
+    /// True when this fault hits attempt `attempt` (1-based) of the step with key `key`.
+    pub fn hits(&self, key: &str, attempt: u32) -> bool {
+        (attempt == 1 || self.persist) && key_matches(&self.step, key)
+    }
+}
+
+/// Matches a step key against a pattern in which `*` stands for any run of characters.
+pub fn key_matches(pattern: &str, key: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return pattern == key;
+    };
+    let Some(mut rest) = key.strip_prefix(first) else {
+        return false;
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// Who holds (or held) a session's lock.
@@ -191,6 +258,7 @@ impl Event {
             | Event::StepSkipped { step, .. }
             | Event::StepMarkedDone { step, .. }
             | Event::StepCompleted { step }
+            | Event::FaultInjected { step, .. }
             | Event::ChecklistTicked { step, .. } => Some(step),
             Event::NoteAdded { step, .. } => step.as_deref(),
             _ => None,

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 use time::OffsetDateTime;
 
-use super::event::{AnswerValue, Answers, Event, LockHolder, Operator, Outcome, Record};
+use super::event::{
+    AnswerValue, Answers, Event, LockHolder, Operator, Outcome, PlannedFault, Record,
+};
 
 /// Where a step stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +146,34 @@ pub struct SessionState {
     pub last_seq: u64,
     pub updated_at: Option<OffsetDateTime>,
     pub finished_at: Option<OffsetDateTime>,
+    /// The faults of a drill scenario (`drill-faults`), when the session is one.
+    pub drill_faults: Option<DrillFaults>,
+    /// Faults met so far, in order.
+    pub injected: Vec<InjectedFault>,
+}
+
+/// A drill scenario's faults, as journaled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrillFaults {
+    pub scenario: String,
+    pub simulate_checks: bool,
+    pub faults: Vec<PlannedFault>,
+}
+
+impl DrillFaults {
+    /// The fault that hits this attempt of this step, if any (the first listed wins).
+    pub fn fault_for(&self, key: &str, attempt: u32) -> Option<&PlannedFault> {
+        self.faults.iter().find(|f| f.hits(key, attempt))
+    }
+}
+
+/// A fault that was injected into one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InjectedFault {
+    pub step: String,
+    pub attempt: u32,
+    pub fault: String,
+    pub at: OffsetDateTime,
 }
 
 /// Why an event cannot be applied.
@@ -184,6 +214,8 @@ impl Default for SessionState {
             last_seq: 0,
             updated_at: None,
             finished_at: None,
+            drill_faults: None,
+            injected: vec![],
         }
     }
 }
@@ -321,6 +353,29 @@ impl SessionState {
                     reason: reason.clone(),
                 };
                 self.finished_at = Some(at);
+            }
+            Event::DrillFaults {
+                scenario,
+                simulate_checks,
+                faults,
+            } => {
+                self.drill_faults = Some(DrillFaults {
+                    scenario: scenario.clone(),
+                    simulate_checks: *simulate_checks,
+                    faults: faults.clone(),
+                });
+            }
+            Event::FaultInjected {
+                step,
+                attempt,
+                fault,
+            } => {
+                self.injected.push(InjectedFault {
+                    step: step.clone(),
+                    attempt: *attempt,
+                    fault: fault.clone(),
+                    at,
+                });
             }
             other => self.apply_step_event(other, at)?,
         }

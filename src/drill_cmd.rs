@@ -1,0 +1,340 @@
+//! `lifeline drill [SCENARIO] [--list] [--answers FILE] [--inventory FILE]`: a trainee's run
+//! of a bundled scenario. Nothing is executed; the scenario's faults are journaled with the
+//! session so a resume meets the same ones; each step says why it exists; the end shows the
+//! score.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use lifeline::app::answers::AnswersFile;
+use lifeline::app::driver::{Driver, JournalSink, MemoryJournal};
+use lifeline::app::exec_runner::ExecRunner;
+use lifeline::app::headless::{Ending, HeadlessOptions, SucceedingRunner, drive};
+use lifeline::app::store::{self, NewSession};
+use lifeline::drill::{self, LoadedScenario};
+use lifeline::inventory::Inventory;
+use lifeline::journal::{self, JournalWriter};
+use lifeline::report;
+use lifeline::session::event::{Event, Record};
+use lifeline::session::state::SessionState;
+use lifeline::session::steps::expand;
+use lifeline::wizard::{self, Catalog};
+
+use crate::commands::{Failure, bad, first_diag};
+
+/// Runs the `drill` command.
+pub fn drill(
+    extra: &[PathBuf],
+    scenario: Option<&str>,
+    list: bool,
+    answers: Option<&Path>,
+    inventory: Option<&Path>,
+) -> Result<u8, Failure> {
+    let catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    let scenarios = drill::bundled_scenarios(&catalog).map_err(bad)?;
+    if list {
+        print_list(&scenarios);
+        return Ok(0);
+    }
+    let ids: Vec<&str> = scenarios.iter().map(LoadedScenario::id).collect();
+    let Some(id) = scenario else {
+        if std::io::stdout().is_terminal() {
+            print_list(&scenarios);
+        }
+        return Err(bad(format!(
+            "name a scenario: lifeline drill SCENARIO --answers FILE (scenarios: {})",
+            ids.join(", ")
+        )));
+    };
+    let Some(chosen) = drill::find_scenario(&scenarios, id) else {
+        return Err(bad(format!(
+            "no drill scenario '{id}' (scenarios: {})",
+            ids.join(", ")
+        )));
+    };
+    let Some(answers_path) = answers else {
+        return Err(bad(format!(
+            "the drill screens are not part of this build yet; run it headless: lifeline drill {id} --answers FILE"
+        )));
+    };
+    run(&catalog, chosen, answers_path, inventory)
+}
+
+fn print_list(scenarios: &[LoadedScenario]) {
+    println!(
+        "{:<24} {:<24} {:<24} {:>6}  {:>8}  TITLE",
+        "SCENARIO", "LOSS", "TOPOLOGY", "FAULTS", "TARGET"
+    );
+    for s in scenarios {
+        let target = s
+            .target_s()
+            .map(|t| report::timing::human(t * 1000))
+            .unwrap_or_else(|| "inventory".into());
+        println!(
+            "{:<24} {:<24} {:<24} {:>6}  {:>8}  {}",
+            s.id(),
+            s.loss().join(","),
+            s.scenario.topology.get_ref(),
+            s.scenario.faults.len(),
+            target,
+            s.scenario.title
+        );
+    }
+}
+
+fn load_inventory(path: Option<&Path>) -> Result<(Inventory, String), Failure> {
+    let (text, origin) = match path {
+        Some(p) => (
+            std::fs::read_to_string(p)
+                .map_err(|e| bad(format!("cannot read inventory '{}': {e}", p.display())))?,
+            p.display().to_string(),
+        ),
+        None => (
+            drill::EXAMPLE_INVENTORY.to_string(),
+            "assets/inventory.example.toml (bundled)".to_string(),
+        ),
+    };
+    let inventory = Inventory::parse(&text, &origin).map_err(bad)?;
+    Ok((inventory, text))
+}
+
+fn run(
+    catalog: &Catalog,
+    s: &LoadedScenario,
+    answers_path: &Path,
+    inventory: Option<&Path>,
+) -> Result<u8, Failure> {
+    let label = answers_path.display().to_string();
+    let answers = AnswersFile::load(answers_path).map_err(bad)?;
+    answers
+        .check_ids(&label, catalog, s.wizard())
+        .map_err(bad)?;
+    let (inventory, inventory_text) = load_inventory(inventory)?;
+    let target_s = s.target_with(Some(&inventory));
+    dry_run(catalog, s, &answers, &inventory, &label)?;
+
+    let home = journal::lifeline_home().map_err(bad)?;
+    let mut opened = store::start(
+        &home,
+        NewSession {
+            catalog,
+            wizard: s.wizard(),
+            drill: true,
+            inventory_text: Some(&inventory_text),
+            scenario: Some(s.id().to_string()),
+            target_s,
+        },
+    )
+    .map_err(bad)?;
+    let session_id = opened.id.clone();
+    let dir = opened.dir.clone();
+    tracing::info!(session = %session_id, scenario = s.id(), "drill started");
+    println!("DRILL — nothing is executed. Session {session_id}");
+    println!("Scenario {}: {}", s.id(), s.scenario.title);
+    println!("{}", s.scenario.briefing.trim());
+    match target_s {
+        Some(t) => println!("Target time: {}", report::timing::human(t * 1000)),
+        None => println!("Target time: none set"),
+    }
+    let narrator = Narrator {
+        writer: &mut opened.writer,
+        catalog: opened.catalog.clone(),
+        root: s.wizard().to_string(),
+        state: opened.state.clone(),
+    };
+    let mut driver = Driver::new(
+        opened.catalog.clone(),
+        s.wizard().to_string(),
+        opened.state.clone(),
+        Box::new(inventory.clone()),
+        Box::new(narrator),
+    );
+    for event in s.opening_events() {
+        driver
+            .append(event)
+            .map_err(|e| bad(format!("session {session_id}: {e}")))?;
+    }
+    let self_exe = std::env::current_exe().map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot find the lifeline binary to supervise steps: {e}"),
+    })?;
+    let mut runner = ExecRunner::new(dir.clone(), self_exe);
+    let ending = drive(
+        &mut driver,
+        &answers,
+        &mut runner,
+        &HeadlessOptions::default(),
+        &mut |_, line| println!("   | {line}"),
+    )
+    .map_err(|e| Failure {
+        code: 1,
+        message: format!("session {session_id}: {e}"),
+    })?;
+    drop(driver);
+    let resume_hint = format!("lifeline resume {session_id} --answers FILE");
+    match ending {
+        Ending::Finished | Ending::Aborted(_) => {
+            println!("\nDrill {session_id} finished. Score:");
+            for line in score_lines(&dir)? {
+                println!("  {line}");
+            }
+            println!("Report: lifeline report {session_id} --format html --output drill.html");
+            Ok(0)
+        }
+        Ending::StepFailed { step, message } => Err(Failure {
+            code: 1,
+            message: format!(
+                "step '{step}' failed: {message}; drill {session_id} is saved: fix the cause and run: {resume_hint} (or decide in the answers file: [failed] \"<step>\" = \"retry\" | \"skip: <reason>\" | \"done: <note>\")"
+            ),
+        }),
+        Ending::NeedsDecision { step, what } => Err(Failure {
+            code: 3,
+            message: format!(
+                "step '{step}' needs an operator decision: {what}; then: {resume_hint}"
+            ),
+        }),
+        Ending::MissingAnswers(keys) => Err(bad(format!(
+            "no value and no default for: {}; drill {session_id} is saved",
+            quoted(&keys)
+        ))),
+        Ending::InvalidAnswer(message) => {
+            Err(bad(format!("{message}; drill {session_id} is saved")))
+        }
+    }
+}
+
+/// Finds every missing answer before the drill starts, in memory, as `lifeline run` does.
+fn dry_run(
+    catalog: &Catalog,
+    s: &LoadedScenario,
+    answers: &AnswersFile,
+    inventory: &Inventory,
+    label: &str,
+) -> Result<(), Failure> {
+    let mut memory = MemoryJournal::default();
+    let mut driver = Driver::new(
+        catalog.clone(),
+        s.wizard().to_string(),
+        SessionState::default(),
+        Box::new(inventory.clone()),
+        Box::new(&mut memory),
+    );
+    let mut events = vec![Event::SessionStarted {
+        session: "dry-run".into(),
+        wizard: s.wizard().into(),
+        wizard_hash: String::new(),
+        wizard_version: String::new(),
+        inventory_hash: None,
+        operator: journal::current_operator(),
+        drill: true,
+        lifeline_version: String::new(),
+        scenario: Some(s.id().into()),
+        target_s: None,
+    }];
+    events.extend(s.opening_events());
+    for event in events {
+        driver.append(event).map_err(bad)?;
+    }
+    let options = HeadlessOptions {
+        collect_missing: true,
+        ..HeadlessOptions::default()
+    };
+    match drive(
+        &mut driver,
+        answers,
+        &mut SucceedingRunner,
+        &options,
+        &mut |_, _| {},
+    )
+    .map_err(bad)?
+    {
+        Ending::MissingAnswers(keys) => Err(bad(format!(
+            "'{label}': no value and no default for: {}",
+            quoted(&keys)
+        ))),
+        Ending::InvalidAnswer(message) => Err(bad(format!("'{label}': {message}"))),
+        _ => Ok(()),
+    }
+}
+
+fn quoted(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| format!("'{k}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The score of a session, read back from its journal.
+pub fn score_lines(dir: &Path) -> Result<Vec<String>, Failure> {
+    let built = report::from_session_dir(dir).map_err(bad)?;
+    Ok(report::score(&built).lines())
+}
+
+/// The journal, narrated: as each event is written, a trainee sees the step it opens (with
+/// why it exists and where that comes from) and how it ended.
+struct Narrator<'w> {
+    writer: &'w mut JournalWriter,
+    catalog: Catalog,
+    root: String,
+    state: SessionState,
+}
+
+impl JournalSink for Narrator<'_> {
+    fn append(&mut self, event: Event) -> Result<Record, String> {
+        let record = self.writer.append(event).map_err(|e| e.to_string())?;
+        // The fold only feeds the narration; the driver keeps the authoritative state.
+        let _ = self.state.apply(&record);
+        self.narrate(&record.event);
+        Ok(record)
+    }
+}
+
+impl Narrator<'_> {
+    fn narrate(&self, event: &Event) {
+        match event {
+            Event::StepEntered { step } => {
+                let steps = expand(&self.catalog, &self.root, &self.state.answers, true);
+                let Some(planned) = steps.iter().find(|s| s.key == *step) else {
+                    println!("== [DRILL] {step}");
+                    return;
+                };
+                println!("\n== [DRILL] {}  ({step})", planned.def.title);
+                if let Some(why) = &planned.def.why {
+                    println!("   Why: {}", one_line(why));
+                }
+                if let Some(source) = &planned.def.source {
+                    println!("   Source: {}", one_line(source));
+                }
+            }
+            Event::StepStarted { argv, .. } if !argv.is_empty() => {
+                println!("   $ {} (simulated)", argv.join(" "));
+            }
+            Event::StepFinished {
+                outcome,
+                exit_code,
+                message,
+                ..
+            } => {
+                let code = exit_code
+                    .map(|c| format!(" (exit code {c})"))
+                    .unwrap_or_default();
+                match message {
+                    Some(m) => println!("   -> {outcome:?}{code}: {m}"),
+                    None => println!("   -> {outcome:?}{code}"),
+                }
+            }
+            Event::StepSkipped { reason, .. } => println!("   -> skipped: {reason}"),
+            Event::StepMarkedDone { note, .. } => println!(
+                "   -> marked done{}",
+                note.as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default()
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
