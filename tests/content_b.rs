@@ -401,12 +401,13 @@ fn steps_carry_reasons_sources_and_execution_metadata() {
                     "{at}: on_interrupt = check needs verify"
                 );
             }
-            // A command verification re-runs the step's own argv: never for a command step.
-            if st.kind == StepKind::Command {
+            // A command verification runs its own argv, never the step's work again.
+            if let Some(CheckSpec::Command { argv, .. }) = &st.verify {
                 assert!(
-                    !matches!(st.verify, Some(CheckSpec::Command { .. })),
-                    "{at}: verify would re-run the command"
+                    !argv.is_empty(),
+                    "{at}: a command verify needs its own argv"
                 );
+                assert_ne!(argv, &st.argv, "{at}: verify would re-run the command");
             }
             if st.shell.is_some() {
                 for a in &st.argv {
@@ -551,7 +552,7 @@ fn database_facts_are_exact() {
         }
         let status = step(&w, &format!("status-{name}"));
         assert!(
-            matches!(&status.check, Some(CheckSpec::Command { regex: Some(r) }) if r == "ONLINE")
+            matches!(&status.check, Some(CheckSpec::Command { regex: Some(r), .. }) if r == "ONLINE")
         );
         assert!(status.argv.join(" ").contains("DATABASEPROPERTYEX("));
     }
@@ -1306,7 +1307,8 @@ fn file_share_walk_copies_back_to_the_standard_edition_defaults() {
         w.run("meeting-content-backup-present").check,
         Some(CheckSpec::PathExists {
             path: r"\\backup01\ocs\files\MeetingContent".into(),
-            max_age_s: None
+            max_age_s: None,
+            max_age_h: None,
         })
     );
 }
