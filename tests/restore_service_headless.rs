@@ -400,3 +400,456 @@ fn an_expanded_pool_that_lost_its_directory_gets_global_then_pool_then_computer_
         ],
     );
 }
+
+/// One drill: a loss scenario in one topology, and the answers that pick its path.
+struct Drill {
+    name: &'static str,
+    topology: &'static str,
+    answers: &'static str,
+}
+
+/// Every loss scenario of "Restoring Service" in every topology it applies to (as the plan
+/// goldens), the other losses, and between them every platform path, every database, both
+/// directions of a site, and every "may also need" answer.
+const DRILLS: &[Drill] = &[
+    Drill {
+        name: "rtc-database, server kept",
+        topology: "standard",
+        answers: r#"lost = ["rtc-database"]
+os_healthy = true
+platform = "prepare"
+databases = ["RTC"]"#,
+    },
+    Drill {
+        name: "rtc-database, back-end rebuilt on new hardware",
+        topology: "enterprise-consolidated",
+        answers: r#"lost = ["rtc-database"]
+os_healthy = false
+hardware_usable = false
+platform = "rebuild"
+databases = ["RTC", "ACDDyn"]"#,
+    },
+    Drill {
+        name: "rtc-database, back-end reinstalled, log backups to follow",
+        topology: "enterprise-expanded",
+        answers: r#"lost = ["rtc-database"]
+os_healthy = false
+hardware_usable = true
+platform = "reinstall"
+databases = ["RTC"]
+recovery_state = "NORECOVERY""#,
+    },
+    Drill {
+        name: "standard-edition, recovered, users moved with their contacts",
+        topology: "standard",
+        answers: r#"lost = ["standard-edition"]
+os_healthy = false
+hardware_usable = true
+platform = "recover"
+move_users = true
+keep_contacts = true
+databases = ["RTC"]"#,
+    },
+    Drill {
+        name: "enterprise-servers, consolidated, conferencing on the front-end",
+        topology: "enterprise-consolidated",
+        answers: r#"lost = ["front-end", "web-conferencing"]
+os_healthy = true
+platform = "prepare"
+"setup-platform[web-conferencing]/platform" = "none"
+move_users = true
+keep_contacts = false"#,
+    },
+    Drill {
+        name: "enterprise-servers, expanded, standby servers",
+        topology: "enterprise-expanded",
+        answers: r#"lost = ["front-end", "director", "web-components", "web-conferencing", "av-conferencing", "app-sharing"]
+os_healthy = false
+hardware_usable = false
+platform = "standby"
+move_users = false"#,
+    },
+    Drill {
+        name: "active-directory with the Standard Edition server, rebuilt domain",
+        topology: "standard",
+        answers: r#"lost = ["standard-edition", "active-directory"]
+os_healthy = false
+hardware_usable = true
+platform = "recover"
+domain_rebuilt = true
+databases = ["RTC"]
+settings_layout = "separate"
+move_users = false"#,
+    },
+    Drill {
+        name: "active-directory with the front-ends, pool re-created",
+        topology: "enterprise-consolidated",
+        answers: r#"lost = ["front-end", "active-directory"]
+os_healthy = true
+platform = "prepare"
+pool_state = "recreated"
+attach_archiving = true
+domain_rebuilt = false
+databases = ["RTC"]
+move_users = false"#,
+    },
+    Drill {
+        name: "active-directory with the back-end and front-ends, pool re-created",
+        topology: "enterprise-expanded",
+        answers: r#"lost = ["back-end", "front-end", "active-directory"]
+os_healthy = false
+hardware_usable = true
+platform = "reinstall"
+pool_state = "recreated"
+attach_archiving = false
+domain_rebuilt = true
+databases = ["RTC", "ACDDyn"]
+move_users = true
+keep_contacts = true"#,
+    },
+    Drill {
+        name: "archiving-cdr and LCSLog, read-only standby restore",
+        topology: "standard",
+        answers: r#"lost = ["archiving-cdr", "lcslog-database"]
+os_healthy = true
+platform = "prepare"
+databases = ["LCSLog"]
+recovery_state = "STANDBY""#,
+    },
+    Drill {
+        name: "archiving-cdr and monitoring, recovered",
+        topology: "enterprise-consolidated",
+        answers: r#"lost = ["archiving-cdr", "monitoring"]
+os_healthy = false
+hardware_usable = true
+platform = "recover"
+databases = ["LCSLog", "RTCCDR", "QoEMetrics"]"#,
+    },
+    Drill {
+        name: "archiving-cdr",
+        topology: "enterprise-expanded",
+        answers: r#"lost = ["archiving-cdr"]
+os_healthy = true
+platform = "prepare"
+databases = ["LCSLog"]"#,
+    },
+    Drill {
+        name: "perimeter, kept",
+        topology: "standard",
+        answers: r#"lost = ["mediation", "edge", "forwarding-proxy"]
+os_healthy = true
+platform = "prepare""#,
+    },
+    Drill {
+        name: "perimeter, rebuilt",
+        topology: "enterprise-consolidated",
+        answers: r#"lost = ["mediation", "edge", "forwarding-proxy"]
+os_healthy = false
+hardware_usable = false
+platform = "rebuild""#,
+    },
+    Drill {
+        name: "perimeter, reinstalled",
+        topology: "enterprise-expanded",
+        answers: r#"lost = ["mediation", "edge", "forwarding-proxy"]
+os_healthy = false
+hardware_usable = true
+platform = "reinstall""#,
+    },
+    Drill {
+        name: "site without a secondary site, rebuilt in place",
+        topology: "standard",
+        answers: r#"lost = ["site"]
+os_healthy = false
+secondary_site = false
+domain_rebuilt = false
+databases = ["RTC"]"#,
+    },
+    Drill {
+        name: "site without a secondary site, pool re-created",
+        topology: "enterprise-expanded",
+        answers: r#"lost = ["site"]
+os_healthy = false
+secondary_site = false
+domain_rebuilt = true
+databases = ["RTC"]"#,
+    },
+    Drill {
+        name: "site, fail over to the secondary site",
+        topology: "enterprise-consolidated",
+        answers: r#"lost = ["site"]
+os_healthy = false
+secondary_site = true
+direction = "failover""#,
+    },
+    Drill {
+        name: "site, fail back to a rebuilt Standard Edition server",
+        topology: "standard",
+        answers: r#"lost = ["site"]
+os_healthy = false
+secondary_site = true
+direction = "failback"
+primary_rebuilt = true"#,
+    },
+    Drill {
+        name: "site, fail back to a rebuilt pool",
+        topology: "enterprise-expanded",
+        answers: r#"lost = ["site"]
+os_healthy = false
+secondary_site = true
+direction = "failback"
+primary_rebuilt = true"#,
+    },
+    Drill {
+        name: "site, fail back after a power cut",
+        topology: "enterprise-consolidated",
+        answers: r#"lost = ["site"]
+os_healthy = true
+secondary_site = true
+direction = "failback"
+primary_rebuilt = false"#,
+    },
+    Drill {
+        name: "persistent-chat",
+        topology: "standard",
+        answers: r#"lost = ["persistent-chat"]"#,
+    },
+    Drill {
+        name: "persistent-chat",
+        topology: "enterprise-consolidated",
+        answers: r#"lost = ["persistent-chat"]"#,
+    },
+    Drill {
+        name: "persistent-chat",
+        topology: "enterprise-expanded",
+        answers: r#"lost = ["persistent-chat"]"#,
+    },
+    Drill {
+        name: "file shares",
+        topology: "standard",
+        answers: r#"lost = ["file-shares"]"#,
+    },
+    Drill {
+        name: "back-end rebuilt, pool kept",
+        topology: "enterprise-expanded",
+        answers: r#"lost = ["back-end"]
+os_healthy = false
+hardware_usable = false
+platform = "rebuild"
+pool_state = "lost"
+databases = ["RTC"]
+move_users = false"#,
+    },
+];
+
+/// The drill's answers file: the shared names and places, then its own answers.
+fn drill_answers(drill: &Drill) -> String {
+    let base = std::fs::read_to_string(fixture("restore-service/drill-base.toml")).expect("base");
+    let mut file: toml::Table = toml::from_str(&base).expect("base parses");
+    let own: toml::Table = toml::from_str(drill.answers).expect("drill answers parse");
+    let answers = file
+        .get_mut("answers")
+        .and_then(toml::Value::as_table_mut)
+        .expect("[answers]");
+    answers.insert("topology".into(), drill.topology.into());
+    answers.extend(own);
+    toml::to_string(&file).expect("answers serialize")
+}
+
+/// The keys of every step the session entered, from its journal.
+fn entered_steps(sb: &Sandbox) -> BTreeSet<String> {
+    let sessions = sb.home().join("sessions");
+    let mut keys = BTreeSet::new();
+    for session in std::fs::read_dir(sessions).expect("sessions").flatten() {
+        let journal =
+            std::fs::read_to_string(session.path().join("journal.jsonl")).expect("journal");
+        for line in journal.lines() {
+            let (_, json) = line.split_once(' ').expect("crc and JSON");
+            let record: serde_json::Value = serde_json::from_str(json).expect("JSON");
+            if record["event"]["type"] == "step-entered" {
+                keys.insert(record["event"]["step"].as_str().expect("step").to_string());
+            }
+        }
+    }
+    keys
+}
+
+/// Runs one drill to its end; the steps it entered, or why it did not finish.
+fn run_drill(drill: &Drill) -> Result<BTreeSet<String>, String> {
+    // No stub and no backup share: a drill must need nothing of the deployment.
+    let sb = Sandbox::in_memory();
+    let answers = sb.write("answers.toml", &drill_answers(drill));
+    let out = run(&sb, &answers, false, true);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if out.status.success() && stdout.lines().any(|l| l.ends_with(" finished")) {
+        Ok(entered_steps(&sb))
+    } else {
+        Err(format!(
+            "exit {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+#[test]
+fn every_loss_scenario_drills_to_the_end_and_reaches_every_procedure() {
+    // Journals are fsynced per event; a few drills at a time keep the disk (or memory) busy.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(drill) = DRILLS.get(i) else { break };
+                    let result = run_drill(drill);
+                    results.lock().expect("results").push((i, result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("results");
+    results.sort_by_key(|(i, _)| *i);
+    let failures: Vec<String> = results
+        .iter()
+        .filter_map(|(i, r)| {
+            r.as_ref()
+                .err()
+                .map(|e| format!("{} ({}): {e}", DRILLS[*i].name, DRILLS[*i].topology))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "drills that did not finish:\n{}",
+        failures.join("\n")
+    );
+    let by_name = |name: &str, topology: &str| -> &BTreeSet<String> {
+        let (_, r) = results
+            .iter()
+            .find(|(i, _)| DRILLS[*i].name == name && DRILLS[*i].topology == topology)
+            .expect("a drill of that name");
+        r.as_ref().expect("finished")
+    };
+    let all: BTreeSet<&String> = results
+        .iter()
+        .flat_map(|(_, r)| r.as_ref().expect("finished"))
+        .collect();
+    let reached = |prefix: &str| all.iter().any(|k| k.starts_with(prefix));
+
+    // Every procedure of DOMAIN.md is reachable from restore-service.
+    for include in [
+        "prerequisites/",
+        "setup-platform[",
+        "install-tools/",
+        "recreate-pool/",
+        "restore-databases/",
+        "restore-file-shares/",
+        "restore-settings-standard/",
+        "restore-settings-enterprise/",
+        "reassign-users/",
+        "restore-domain/",
+        "restore-site/",
+        "persistent-chat-failback/",
+    ] {
+        assert!(reached(include), "no drill reached '{include}'");
+    }
+    // The five platform paths, and "nothing to set up".
+    for first in [
+        "prepare-logon",
+        "recover-logon",
+        "reinstall-plan",
+        "rebuild-plan",
+        "standby-plan",
+        "none-note",
+    ] {
+        assert!(
+            all.iter()
+                .any(|k| k.starts_with("setup-platform[") && k.ends_with(&format!("/{first}"))),
+            "no drill took the platform path of '{first}'"
+        );
+    }
+    // Every database, in every recovery state.
+    for step in [
+        "restore-rtc",
+        "restore-rtc-norecovery",
+        "restore-lcslog-standby",
+        "restore-rtccdr",
+        "restore-qoemetrics",
+        "restore-acddyn",
+    ] {
+        assert!(reached(&format!("restore-databases/{step}")), "{step}");
+    }
+    // Servers are activated only into a re-created pool.
+    assert!(reached(
+        "restore-settings-enterprise/activate-front-end-archiving"
+    ));
+    assert!(reached("restore-settings-enterprise/activate-front-end"));
+    // A site: fail over, fail back into a re-created pool or a redeployed Standard Edition
+    // server, or just power the primary site back on.
+    assert!(reached("restore-site/fo-restore-rtc"));
+    assert!(reached("restore-site/fo-move-users-force"));
+    assert!(reached("restore-site/fb-power-on"));
+    let se_failback = by_name(
+        "site, fail back to a rebuilt Standard Edition server",
+        "standard",
+    );
+    assert!(se_failback.contains("restore-site/fb-recreate-standard-pool"));
+    assert!(
+        !se_failback.iter().any(|k| k.contains("recreate-pool/")),
+        "a Standard Edition pool is never re-created with lcscmd"
+    );
+    let ee_failback = by_name("site, fail back to a rebuilt pool", "enterprise-expanded");
+    assert!(ee_failback.contains("restore-site/fb-recreate-pool/create-pool"));
+    assert!(!ee_failback.contains("restore-site/fb-recreate-standard-pool"));
+    // Without a secondary site the site is rebuilt in place: no failover, no failback.
+    let in_place = by_name(
+        "site without a secondary site, pool re-created",
+        "enterprise-expanded",
+    );
+    assert!(in_place.contains("recreate-pool/create-pool"));
+    assert!(!in_place.iter().any(|k| k.starts_with("restore-site/")));
+    // Users keep their contacts only when asked for.
+    assert!(reached("reassign-users/restore-contacts"));
+}
+
+#[test]
+fn the_readme_drill_of_a_lost_front_end_runs_to_its_end() {
+    let sb = Sandbox::in_memory();
+    let out = run(
+        &sb,
+        std::path::Path::new("assets/answers/drill-front-end.toml"),
+        true,
+        true,
+    );
+    assert_finished(&out, "assets/answers/drill-front-end.toml");
+    assert!(sb.invocations().is_empty(), "a drill runs nothing");
+}
+
+#[test]
+fn every_bundled_check_is_simulated_in_a_drill() {
+    // The rule of wizards/README.md: every bundled check looks at the deployment (a share, a
+    // server, a DNS record, a tool on the console), so a drill shows what it would report.
+    let catalog = lifeline::wizard::load_catalog(&[]).expect("bundled wizards load");
+    for wizard in catalog.wizards.values() {
+        for step in wizard
+            .steps
+            .iter()
+            .filter(|s| s.kind == lifeline::wizard::StepKind::Check)
+        {
+            assert_eq!(
+                step.drill_mode(),
+                lifeline::wizard::DrillMode::Simulate,
+                "{}/{}: a check of the deployment runs for real in a drill",
+                wizard.id,
+                step.id
+            );
+            assert!(
+                step.drill_output.is_some(),
+                "{}/{}: a simulated check shows what it would report",
+                wizard.id,
+                step.id
+            );
+        }
+    }
+}
