@@ -113,12 +113,12 @@ fn every_name_a_wizard_uses_is_declared_in_it() {
             for t in templates {
                 placeholders(t).iter().for_each(|p| check(p.name, &at));
             }
-            // Titles, reasons and checklists are shown as written: no placeholders there.
-            for text in [Some(&st.title), st.why.as_ref(), st.source.as_ref()]
-                .into_iter()
-                .flatten()
-                .chain(st.checklist.iter())
-            {
+            // Titles are filled in on screen (checklists are templates): their names must
+            // exist too. Reasons and sources are shown as written: no placeholders there.
+            placeholders(&st.title)
+                .iter()
+                .for_each(|p| check(p.name, &at));
+            for text in [st.why.as_ref(), st.source.as_ref()].into_iter().flatten() {
                 assert!(
                     placeholders(text).is_empty(),
                     "{}: {at} has a placeholder in text that is never filled: {text}",
@@ -401,12 +401,13 @@ fn steps_carry_reasons_sources_and_execution_metadata() {
                     "{at}: on_interrupt = check needs verify"
                 );
             }
-            // A command verification re-runs the step's own argv: never for a command step.
-            if st.kind == StepKind::Command {
+            // A command verification runs its own argv, never the step's work again.
+            if let Some(CheckSpec::Command { argv, .. }) = &st.verify {
                 assert!(
-                    !matches!(st.verify, Some(CheckSpec::Command { .. })),
-                    "{at}: verify would re-run the command"
+                    !argv.is_empty(),
+                    "{at}: a command verify needs its own argv"
                 );
+                assert_ne!(argv, &st.argv, "{at}: verify would re-run the command");
             }
             if st.shell.is_some() {
                 for a in &st.argv {
@@ -543,15 +544,24 @@ fn database_facts_are_exact() {
         for suffix in ["", "-norecovery", "-standby"] {
             let st = step(&w, &format!("restore-{name}{suffix}"));
             assert_eq!(st.confirm.as_deref(), Some("OVERWRITE"));
-            assert_eq!(
-                st.on_interrupt,
-                Some(OnInterrupt::Ask),
-                "never re-run blindly"
-            );
+            // Never re-run blindly: after an interruption the database's own state decides.
+            assert_eq!(st.on_interrupt, Some(OnInterrupt::Check));
+            let Some(CheckSpec::Command { argv, regex }) = &st.verify else {
+                panic!("restore-{name}{suffix}: no command verify");
+            };
+            assert_eq!(argv[..3], st.argv[..3], "the same sqlcmd and instance");
+            assert!(argv.last().unwrap().contains("DATABASEPROPERTYEX("));
+            assert!(argv.last().unwrap().contains("msdb.dbo.restorehistory"));
+            let expected = if suffix == "-norecovery" {
+                "RESTORING RESTORED"
+            } else {
+                "ONLINE RESTORED"
+            };
+            assert_eq!(regex.as_deref(), Some(expected));
         }
         let status = step(&w, &format!("status-{name}"));
         assert!(
-            matches!(&status.check, Some(CheckSpec::Command { regex: Some(r) }) if r == "ONLINE")
+            matches!(&status.check, Some(CheckSpec::Command { regex: Some(r), .. }) if r == "ONLINE")
         );
         assert!(status.argv.join(" ").contains("DATABASEPROPERTYEX("));
     }
@@ -644,6 +654,8 @@ fn start_order(w: &Wizard) -> Vec<String> {
         .filter(|st| st.argv.get(2).map(String::as_str) == Some("start") && st.argv[0] == "sc")
         .map(|st| {
             let (_, name) = st.title.split_once(": ").expect("numbered start title");
+            // The server the service starts on follows in brackets.
+            let name = name.rsplit_once(" (").map_or(name, |(n, _)| n);
             name.to_string()
         })
         .collect()
@@ -1306,7 +1318,8 @@ fn file_share_walk_copies_back_to_the_standard_edition_defaults() {
         w.run("meeting-content-backup-present").check,
         Some(CheckSpec::PathExists {
             path: r"\\backup01\ocs\files\MeetingContent".into(),
-            max_age_s: None
+            max_age_s: None,
+            max_age_h: None,
         })
     );
 }
@@ -1537,6 +1550,7 @@ fn site_failover_and_failback_walks() {
     assert!(!w.ran("fb-restore-rtc"));
 
     let mut answers = common.to_vec();
+    answers.push(("topology", text("enterprise-expanded")));
     answers.push(("direction", text("failback")));
     answers.push(("primary_rebuilt", AnswerValue::Bool(true)));
     answers.push(("pool_servers", text("fe01.contoso.com")));

@@ -36,6 +36,7 @@ async fn path_exists_passes_fails_and_warns_when_old() {
     let ok = check(CheckSpec::PathExists {
         path: path.clone(),
         max_age_s: Some(3600),
+        max_age_h: None,
     })
     .await;
     assert!(ok.passed && ok.warning.is_none(), "{ok:?}");
@@ -47,6 +48,7 @@ async fn path_exists_passes_fails_and_warns_when_old() {
     let warned = check(CheckSpec::PathExists {
         path: path.clone(),
         max_age_s: Some(86_400),
+        max_age_h: None,
     })
     .await;
     assert!(warned.passed);
@@ -59,6 +61,7 @@ async fn path_exists_passes_fails_and_warns_when_old() {
     let missing = check(CheckSpec::PathExists {
         path: format!("{path}.nope"),
         max_age_s: None,
+        max_age_h: None,
     })
     .await;
     assert!(!missing.passed);
@@ -224,6 +227,7 @@ async fn on_path_and_free_space() {
 #[tokio::test]
 async fn command_checks_judge_exit_and_output() {
     let spec = CheckSpec::Command {
+        argv: vec![],
         regex: Some("^Service .* running$".into()),
     };
     let mut req = request(
@@ -265,6 +269,7 @@ async fn a_check_step_leaves_output_and_status_for_a_resume() {
     let spec = CheckSpec::PathExists {
         path: "/nonexistent/backup.bak".into(),
         max_age_s: None,
+        max_age_h: None,
     };
     let req = check_req(&spec);
     let mut seen = Vec::new();

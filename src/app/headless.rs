@@ -109,7 +109,16 @@ pub fn drive(
                 let choice = match (policy, options.interrupted) {
                     (_, Some(choice)) => choice,
                     (OnInterrupt::Rerun, None) => InterruptedChoice::Rerun,
-                    (OnInterrupt::Check, None) => match verify(driver, runner, &key, &mut lines)? {
+                    (OnInterrupt::Check, None) => match verify(
+                        driver,
+                        answers,
+                        options,
+                        runner,
+                        &key,
+                        &mut lines,
+                        &mut missing,
+                    )? {
+                        Verified::Stop(end) => return Ok(end),
                         Verified::Passed(note) => {
                             driver.apply(Intent::MarkDone {
                                 step: key.clone(),
@@ -273,19 +282,29 @@ pub fn drive(
 }
 
 enum Verified {
+    /// The drive must stop (a secret the verification needs is missing).
+    Stop(Ending),
     Passed(String),
     Failed(String),
     /// No verification is defined (a check step re-runs itself instead).
     NotPossible,
 }
 
-/// Runs the verification of an interrupted step (not journaled as an attempt).
+/// Runs the verification of an interrupted step (not journaled as an attempt), after
+/// giving again the secrets it may need.
+#[allow(clippy::too_many_arguments)]
 fn verify(
     driver: &mut Driver<'_>,
+    answers: &AnswersFile,
+    options: &HeadlessOptions,
     runner: &mut dyn StepRunner,
     key: &str,
     lines: &mut dyn FnMut(&str),
+    missing: &mut Vec<String>,
 ) -> Result<Verified, DriverError> {
+    if let Some(end) = reask(driver, answers, options, key, missing)? {
+        return Ok(Verified::Stop(end));
+    }
     let request = {
         let engine = driver.engine();
         let Some(step) = engine.steps().into_iter().find(|s| s.key == key) else {
@@ -323,6 +342,9 @@ fn give_answers(
     missing: &mut Vec<String>,
 ) -> Result<Option<Ending>, DriverError> {
     for (answer_key, kind, default) in asks {
+        // Worked out again before each answer: a default may refer to an input answered
+        // just before it in the same form.
+        let default = current_default(driver, key, &answer_key).or(default);
         let Some(value) = answers.value_for(&answer_key, kind).or(default) else {
             if options.collect_missing {
                 if !missing.contains(&answer_key) {
@@ -348,6 +370,21 @@ fn give_answers(
     Ok(None)
 }
 
+/// The default the engine now offers for one answer key of the step `key`.
+fn current_default(
+    driver: &Driver<'_>,
+    key: &str,
+    answer_key: &str,
+) -> Option<crate::session::event::AnswerValue> {
+    let engine = driver.engine();
+    let step = engine.steps().into_iter().find(|s| s.key == key)?;
+    engine
+        .missing_answers(&step)
+        .into_iter()
+        .find(|a| a.key == answer_key)?
+        .default
+}
+
 /// Runs a step again (after an interruption or a failure), first asking again for what
 /// only memory held (secrets).
 #[allow(clippy::too_many_arguments)]
@@ -358,6 +395,22 @@ fn rerun(
     runner: &mut dyn StepRunner,
     key: &str,
     lines: &mut dyn FnMut(&str),
+    missing: &mut Vec<String>,
+) -> Result<Option<Ending>, DriverError> {
+    if let Some(end) = reask(driver, answers, options, key, missing)? {
+        return Ok(Some(end));
+    }
+    let decided = answers.failed_decision(key).is_some();
+    run_step(driver, runner, key, decided, lines)
+}
+
+/// Gives again what only memory held (secrets) before an interrupted or failed step runs
+/// or is verified.
+fn reask(
+    driver: &mut Driver<'_>,
+    answers: &AnswersFile,
+    options: &HeadlessOptions,
+    key: &str,
     missing: &mut Vec<String>,
 ) -> Result<Option<Ending>, DriverError> {
     let asks = {
@@ -372,11 +425,7 @@ fn rerun(
         })
         .unwrap_or_default()
     };
-    if let Some(end) = give_answers(driver, answers, options, key, asks, missing)? {
-        return Ok(Some(end));
-    }
-    let decided = answers.failed_decision(key).is_some();
-    run_step(driver, runner, key, decided, lines)
+    give_answers(driver, answers, options, key, asks, missing)
 }
 
 fn finish_or_missing(missing: Vec<String>) -> Ending {

@@ -366,7 +366,7 @@ pub fn summarize(dir: &Path) -> Summary {
     let (current_step, current_title, failed, interrupted) = match &next {
         Next::Step { step, need } => (
             Some(step.key.clone()),
-            Some(step.def.title.clone()),
+            Some(engine.render_text(step, &step.def.title)),
             matches!(need, Need::Failed { .. }),
             match need {
                 Need::Interrupted { .. } => true,

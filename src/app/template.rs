@@ -16,7 +16,11 @@ pub fn answers_template(catalog: &Catalog, root: &str) -> String {
     );
     let _ = writeln!(
         out,
-        "# answers one instance of a repeated procedure, a bare id answers them all."
+        "# answers one instance of a repeated procedure, a bare id answers them all. A default"
+    );
+    let _ = writeln!(
+        out,
+        "# naming another input ('{{{{settings_dir}}}}\\pool.xml') is built from your answer to it."
     );
     let _ = writeln!(
         out,

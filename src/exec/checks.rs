@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use super::netcheck;
 use super::pathsearch::{find_on_path, path_extensions};
 use super::redact::redact;
+use super::winpath::local_path;
 use crate::session::engine::{ExecRequest, RunReport};
 use crate::session::event::Outcome;
 use crate::wizard::CheckSpec;
@@ -65,16 +66,21 @@ impl CheckResult {
 pub async fn run_check(spec: &CheckSpec, req: &ExecRequest) -> CheckResult {
     let limit = Duration::from_secs(req.timeout_s.unwrap_or(DEFAULT_CHECK_TIMEOUT_S));
     let result = match spec.clone() {
-        CheckSpec::PathExists { path, max_age_s } => {
+        CheckSpec::PathExists {
+            path, max_age_s, ..
+        } => {
+            let path = local_path(&path);
             blocking(limit, move || {
                 path_exists(&path, max_age_s, SystemTime::now())
             })
             .await
         }
         CheckSpec::XmlContains { path, element } => {
+            let path = local_path(&path);
             blocking(limit, move || xml_contains(&path, element.as_deref())).await
         }
         CheckSpec::FreeSpace { path, min_mb } => {
+            let path = local_path(&path);
             blocking(limit, move || free_space(&path, min_mb)).await
         }
         CheckSpec::OnPath { program } => on_path(&program),
@@ -82,7 +88,7 @@ pub async fn run_check(spec: &CheckSpec, req: &ExecRequest) -> CheckResult {
         CheckSpec::Dns { name, srv, expect } => {
             netcheck::dns(&name, srv, expect.as_deref(), limit).await
         }
-        CheckSpec::Command { regex } => command_check(req, regex.as_deref()).await,
+        CheckSpec::Command { regex, .. } => command_check(req, regex.as_deref()).await,
     };
     result.redacted(&req.secrets)
 }

@@ -24,6 +24,7 @@ pub mod run;
 pub mod simulate;
 pub mod status;
 pub mod supervisor;
+pub mod winpath;
 
 use std::path::{Path, PathBuf};
 

@@ -57,7 +57,7 @@ pub async fn run_to_end_with(
     }
     match &req.check {
         None => command(session_dir, req, self_exe, tuning, on_line).await,
-        Some(CheckSpec::Command { regex }) => {
+        Some(CheckSpec::Command { regex, .. }) => {
             let report = command(session_dir, req, self_exe, tuning, on_line).await;
             judge_command_check(session_dir, req, report, regex.as_deref(), on_line)
         }

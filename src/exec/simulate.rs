@@ -16,6 +16,17 @@ use crate::session::event::Outcome;
 /// The environment variable that scales simulated time: `0` instant, `0.5` twice as fast.
 pub const DRILL_SPEED_VAR: &str = "LIFELINE_DRILL_SPEED";
 
+/// The longest a single simulated step keeps a trainee waiting (before the speed factor).
+/// A step's `drill_duration_s` says how long the real thing takes (a database restore,
+/// minutes); watching its transcript scroll for that long teaches nothing, so a whole drill
+/// stays within minutes while the wizard keeps the realistic figure.
+pub const MAX_SIMULATED_WAIT_S: u64 = 3;
+
+/// The wall-clock time a simulation of `duration_s` takes at `speed`.
+pub fn simulated_wait(duration_s: u64, speed: f64) -> Duration {
+    Duration::from_secs_f64(duration_s.min(MAX_SIMULATED_WAIT_S) as f64 * speed.max(0.0))
+}
+
 /// The drill speed multiplier from `LIFELINE_DRILL_SPEED` (1 when unset or not a number
 /// of zero or more).
 pub fn drill_speed() -> f64 {
@@ -27,7 +38,8 @@ pub fn drill_speed() -> f64 {
 }
 
 /// Plays `req.simulate` (a request without one plays an empty success) into the attempt's
-/// output file over `duration_s * speed` seconds, handing each line to `on_line`.
+/// output file over [`simulated_wait`] (its duration, at most [`MAX_SIMULATED_WAIT_S`],
+/// times `speed`), handing each line to `on_line`.
 pub async fn simulate(
     session_dir: &Path,
     req: &ExecRequest,
@@ -47,7 +59,7 @@ pub async fn simulate(
     };
     let text = redact(transcript, &req.secrets);
     let lines: Vec<&str> = text.lines().collect();
-    let total = Duration::from_secs_f64(duration_s as f64 * speed.max(0.0));
+    let total = simulated_wait(duration_s, speed);
     let mut out = create_private_dir(&files.dir)
         .and_then(|()| open_append_private(&files.out()))
         .ok();
@@ -88,4 +100,23 @@ pub async fn simulate(
     };
     record_status(&files, &report);
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_step_waits_a_few_seconds_scaled_by_the_speed() {
+        assert_eq!(simulated_wait(2, 1.0), Duration::from_secs(2));
+        assert_eq!(
+            simulated_wait(90, 1.0),
+            Duration::from_secs(MAX_SIMULATED_WAIT_S)
+        );
+        assert_eq!(
+            simulated_wait(90, 2.0),
+            Duration::from_secs(2 * MAX_SIMULATED_WAIT_S)
+        );
+        assert_eq!(simulated_wait(90, 0.0), Duration::ZERO);
+    }
 }

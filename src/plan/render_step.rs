@@ -9,7 +9,7 @@ use crate::session::engine::shell_argv;
 use crate::session::event::Answers;
 use crate::session::steps::PlannedStep;
 use crate::wizard::template::render;
-use crate::wizard::{Catalog, CheckSpec, Shell, StepKind};
+use crate::wizard::{Amount, Catalog, CheckSpec, Shell, StepKind};
 
 use super::expand::ROOT;
 
@@ -89,10 +89,35 @@ pub fn render_step(
     };
     let check = def.check.as_ref().map(|spec| {
         let rendered = match spec {
-            CheckSpec::PathExists { path, max_age_s } => CheckSpec::PathExists {
-                path: fill(path, None),
-                max_age_s: *max_age_s,
-            },
+            CheckSpec::PathExists {
+                path,
+                max_age_s,
+                max_age_h,
+            } => {
+                // Hours become seconds once they are known; until then the template shows.
+                let hours = max_age_h.as_ref().map(|h| match h {
+                    Amount::Fixed(n) => Amount::Fixed(*n),
+                    Amount::Template(t) => {
+                        let text = fill(t, None);
+                        match text.trim().parse::<u64>() {
+                            Ok(n) => Amount::Fixed(n),
+                            Err(_) => Amount::Template(text),
+                        }
+                    }
+                });
+                match hours {
+                    Some(Amount::Fixed(h)) => CheckSpec::PathExists {
+                        path: fill(path, None),
+                        max_age_s: Some(h.saturating_mul(3600)),
+                        max_age_h: None,
+                    },
+                    other => CheckSpec::PathExists {
+                        path: fill(path, None),
+                        max_age_s: *max_age_s,
+                        max_age_h: other,
+                    },
+                }
+            }
             CheckSpec::XmlContains { path, element } => CheckSpec::XmlContains {
                 path: fill(path, None),
                 element: element.as_deref().map(|e| fill(e, None)),
@@ -113,7 +138,8 @@ pub fn render_step(
                 path: fill(path, None),
                 min_mb: *min_mb,
             },
-            CheckSpec::Command { regex } => CheckSpec::Command {
+            CheckSpec::Command { regex, .. } => CheckSpec::Command {
+                argv: vec![],
                 regex: regex.clone(),
             },
         };
@@ -122,7 +148,7 @@ pub fn render_step(
     PlanStep {
         id: step.key.clone(),
         procedure,
-        title: def.title.clone(),
+        title: fill(&def.title, None),
         kind: kind_name(def.kind).into(),
         argv,
         check,

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use thiserror::Error;
 
-use super::event::{AnswerValue, Event, Outcome, PlannedFault, REDACTED};
+use super::event::{AnswerValue, Answers, Event, Outcome, PlannedFault, REDACTED};
 use super::state::{SessionState, SessionStatus, StepStatus};
 use super::steps::{PlannedStep, expand};
 use crate::exec::quote::quote;
@@ -16,7 +16,8 @@ use crate::wizard::condition::Truth;
 use crate::wizard::template::{placeholders, render};
 use crate::wizard::validate::validate_value;
 use crate::wizard::{
-    Catalog, CheckSpec, DrillMode, InputDef, InputKind, OnInterrupt, Shell, StepDef, StepKind,
+    Amount, Catalog, CheckSpec, DrillMode, InputDef, InputKind, OnInterrupt, Shell, StepDef,
+    StepKind,
 };
 
 /// Where default values come from (the inventory); keys are `default_from` strings.
@@ -215,6 +216,8 @@ pub enum EngineError {
     Ended,
     #[error("a skip needs a reason")]
     NoReason,
+    #[error("'max_age_h' must fill in to a whole number of hours, not '{0}'")]
+    NotAHours(String),
 }
 
 /// A session seen by the engine: the pinned wizards, the state, and what only memory holds.
@@ -364,11 +367,36 @@ impl<'a> Engine<'a> {
                     .resolved_key(step, &name)
                     .unwrap_or_else(|| step.answer_key(&name)),
                 input,
-                default: self.default_for(step, input),
+                default: None,
                 secret_again,
             });
         }
+        self.chain_defaults(step, &mut asks);
         asks
+    }
+
+    /// Fills in the defaults of asks that are asked together: a default may refer to another
+    /// input of the same form (`'{{settings_dir}}\pool.xml'`), so each round sees the
+    /// defaults the others got in the round before, until nothing changes.
+    fn chain_defaults(&self, step: &PlannedStep<'a>, asks: &mut [Ask<'a>]) {
+        let mut provisional = Answers::new();
+        for _ in 0..=asks.len() {
+            let mut changed = false;
+            for ask in asks.iter_mut() {
+                let default = self.default_with(step, ask.input, &provisional);
+                if default != ask.default {
+                    ask.default = default;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+            provisional = asks
+                .iter()
+                .filter_map(|a| Some((a.input.id.clone(), a.default.clone()?)))
+                .collect();
+        }
     }
 
     /// The input definition as the step sees it: its own wizard first, then the root.
@@ -390,11 +418,24 @@ impl<'a> Engine<'a> {
 
     /// The default for an input: the inventory's value when it has one, else the wizard's.
     pub fn default_for(&self, step: &PlannedStep<'a>, input: &InputDef) -> Option<AnswerValue> {
+        self.default_with(step, input, &Answers::new())
+    }
+
+    /// [`Engine::default_for`], with `provisional` values (by input id) for inputs not
+    /// answered yet: the defaults of the other inputs asked at the same time.
+    fn default_with(
+        &self,
+        step: &PlannedStep<'a>,
+        input: &InputDef,
+        provisional: &Answers,
+    ) -> Option<AnswerValue> {
+        let known = |n: &str| {
+            step.lookup(&self.state.answers, self.drill(), n)
+                .or_else(|| provisional.get(n).cloned())
+                .map(|v| v.as_text())
+        };
         if let Some(key) = &input.default_from {
-            let key = render(key, |n| {
-                step.lookup(&self.state.answers, self.drill(), n)
-                    .map(|v| v.as_text())
-            });
+            let key = render(key, known);
             if let Ok(key) = key
                 && let Some(v) = self.defaults.lookup(&key)
                 && let Ok(valid) = validate_value(input, &v)
@@ -406,11 +447,7 @@ impl<'a> Engine<'a> {
         let value = match literal {
             toml::Value::Boolean(b) => AnswerValue::Bool(*b),
             toml::Value::String(s) => {
-                let s = render(s, |n| {
-                    step.lookup(&self.state.answers, self.drill(), n)
-                        .map(|v| v.as_text())
-                })
-                .ok()?;
+                let s = render(s, known).ok()?;
                 AnswerValue::Text(s)
             }
             toml::Value::Array(items) => AnswerValue::List(
@@ -669,7 +706,8 @@ impl<'a> Engine<'a> {
             duration_s: def.drill_duration_s.unwrap_or(2),
             output: def
                 .drill_output
-                .clone()
+                .as_deref()
+                .map(|text| self.render_text(step, text))
                 .unwrap_or_else(|| default_output.into()),
             outcome: Outcome::Succeeded,
             exit_code: 0,
@@ -683,52 +721,25 @@ impl<'a> Engine<'a> {
         attempt: u32,
     ) -> Result<ExecRequest, EngineError> {
         let def = step.def;
-        let fill =
-            |template: &str, shell: Option<Shell>, redact: bool| -> Result<String, EngineError> {
-                render(template, |name| {
-                    let value = self.value_for(step, name, redact)?;
-                    Some(match shell {
-                        Some(sh) => quote(sh, &value),
-                        None => value,
-                    })
-                })
-                .map_err(|missing| EngineError::NotNow {
+        let fill = |template: &str| -> Result<String, EngineError> {
+            render(template, |name| self.value_for(step, name, false)).map_err(|missing| {
+                EngineError::NotNow {
                     step: step.key.clone(),
                     why: format!("no value for '{}'", missing.join("', '")),
-                })
-            };
-        let build_argv = |redact: bool| -> Result<Vec<String>, EngineError> {
-            match def.shell {
-                None => def.argv.iter().map(|t| fill(t, None, redact)).collect(),
-                Some(shell) => {
-                    let words: Vec<String> = def
-                        .argv
-                        .iter()
-                        .map(|t| fill(t, Some(shell), redact))
-                        .collect::<Result<_, _>>()?;
-                    Ok(shell_argv(shell, words.join(" ")))
                 }
-            }
+            })
         };
-        let argv = build_argv(false)?;
-        let display_argv = build_argv(true)?;
-        let cwd = def
-            .cwd
-            .as_deref()
-            .map(|t| fill(t, None, false))
-            .transpose()?;
+        let argv = self.fill_argv(step, &def.argv, false)?;
+        let display_argv = self.fill_argv(step, &def.argv, true)?;
+        let cwd = def.cwd.as_deref().map(fill).transpose()?;
         let env = def
             .env
             .iter()
-            .map(|(k, t)| Ok((k.clone(), fill(t, None, false)?)))
+            .map(|(k, t)| Ok((k.clone(), fill(t)?)))
             .collect::<Result<Vec<_>, EngineError>>()?;
-        let stdin = def
-            .stdin
-            .as_deref()
-            .map(|t| fill(t, None, false))
-            .transpose()?;
+        let stdin = def.stdin.as_deref().map(fill).transpose()?;
         let check = match &def.check {
-            Some(spec) => Some(render_check(spec, &|t| fill(t, None, false))?),
+            Some(spec) => Some(render_check(spec, &fill)?),
             None => None,
         };
         let simulate = self.simulation(step, attempt);
@@ -753,8 +764,45 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// An argv's templates filled in (values quoted for the step's shell, if it has one, and
+    /// the words joined into that shell's source text); `redact` puts `****` for secrets.
+    fn fill_argv(
+        &self,
+        step: &PlannedStep<'a>,
+        templates: &[String],
+        redact: bool,
+    ) -> Result<Vec<String>, EngineError> {
+        let fill = |template: &str, shell: Option<Shell>| -> Result<String, EngineError> {
+            render(template, |name| {
+                let value = self.value_for(step, name, redact)?;
+                Some(match shell {
+                    Some(sh) => quote(sh, &value),
+                    None => value,
+                })
+            })
+            .map_err(|missing| EngineError::NotNow {
+                step: step.key.clone(),
+                why: format!("no value for '{}'", missing.join("', '")),
+            })
+        };
+        match step.def.shell {
+            None => templates.iter().map(|t| fill(t, None)).collect(),
+            Some(shell) => {
+                let words: Vec<String> = templates
+                    .iter()
+                    .map(|t| fill(t, Some(shell)))
+                    .collect::<Result<_, _>>()?;
+                Ok(shell_argv(shell, words.join(" ")))
+            }
+        }
+    }
+
     /// The verification of an interrupted step under the `check` policy: the command step's
     /// `verify`, or a check step's own check. Not an attempt: nothing is journaled as started.
+    ///
+    /// A `command` verify runs its own `argv` like the step's command (same shell, `cwd` and
+    /// `env`, no `stdin`, exit code 0 for success); the step's own argv is the work itself and
+    /// never runs here. In a drill a `command` verify is simulated, like a `command` check.
     pub fn verify_request(
         &self,
         step: &PlannedStep<'a>,
@@ -765,10 +813,25 @@ impl<'a> Engine<'a> {
             _ => return Ok(None),
         };
         let mut request = self.exec_request(step, 0)?;
-        // A `command` verification runs the step's own argv only for check steps; for a command
-        // step its argv is the work itself, which must not run again here.
-        if matches!(spec, CheckSpec::Command { .. }) && step.def.kind == StepKind::Command {
-            return Ok(None);
+        if let (StepKind::Command, CheckSpec::Command { argv, regex }) = (step.def.kind, spec) {
+            if argv.is_empty() {
+                return Ok(None);
+            }
+            request.argv = self.fill_argv(step, argv, false)?;
+            request.display_argv = self.fill_argv(step, argv, true)?;
+            request.stdin = None;
+            request.success_codes = vec![0];
+            request.check = Some(CheckSpec::Command {
+                argv: vec![],
+                regex: regex.clone(),
+            });
+            request.simulate = self.drill().then(|| Simulation {
+                duration_s: 0,
+                output: "(simulated: the verification passed)".into(),
+                outcome: Outcome::Succeeded,
+                exit_code: 0,
+            });
+            return Ok(Some(request));
         }
         let fill = |t: &str| -> Result<String, EngineError> {
             render(t, |name| self.value_for(step, name, false)).map_err(|missing| {
@@ -799,6 +862,20 @@ impl<'a> Engine<'a> {
             exit_code: 0,
         });
         Ok(Some(request))
+    }
+
+    /// A display template (a step's title, a checklist item, its body or server) filled in
+    /// with the answers as this step sees them. A placeholder with no answer yet stays visible
+    /// as `{{name}}`, and a secret shows as `****` (the checker keeps secrets out of these
+    /// fields anyway). Never fails: this is for showing, not for running.
+    pub fn render_text(&self, step: &PlannedStep<'a>, template: &str) -> String {
+        render(template, |name| {
+            Some(
+                self.value_for(step, name, true)
+                    .unwrap_or_else(|| format!("{{{{{name}}}}}")),
+            )
+        })
+        .unwrap_or_else(|_| template.to_string())
     }
 
     /// A placeholder's value as text; secrets come from memory, or `****` when redacting.
@@ -875,8 +952,12 @@ pub fn templates_of(def: &StepDef) -> Vec<&str> {
     t.extend(def.cwd.as_deref());
     t.extend(def.stdin.as_deref());
     t.extend(def.env.values().map(String::as_str));
+    t.extend(def.checklist.iter().map(String::as_str));
     if let Some(check) = &def.check {
         t.extend(check_templates(check));
+    }
+    if let Some(verify) = &def.verify {
+        t.extend(check_templates(verify));
     }
     t
 }
@@ -884,7 +965,15 @@ pub fn templates_of(def: &StepDef) -> Vec<&str> {
 /// The template fields of a check.
 pub fn check_templates(spec: &CheckSpec) -> Vec<&str> {
     match spec {
-        CheckSpec::PathExists { path, .. } => vec![path],
+        CheckSpec::PathExists {
+            path, max_age_h, ..
+        } => {
+            let mut v = vec![path.as_str()];
+            if let Some(Amount::Template(t)) = max_age_h {
+                v.push(t);
+            }
+            v
+        }
         CheckSpec::XmlContains { path, element } => {
             let mut v = vec![path.as_str()];
             v.extend(element.as_deref());
@@ -898,7 +987,7 @@ pub fn check_templates(spec: &CheckSpec) -> Vec<&str> {
         }
         CheckSpec::OnPath { program } => vec![program],
         CheckSpec::FreeSpace { path, .. } => vec![path],
-        CheckSpec::Command { .. } => vec![],
+        CheckSpec::Command { argv, .. } => argv.iter().map(String::as_str).collect(),
     }
 }
 
@@ -907,9 +996,17 @@ fn render_check(
     fill: &dyn Fn(&str) -> Result<String, EngineError>,
 ) -> Result<CheckSpec, EngineError> {
     Ok(match spec {
-        CheckSpec::PathExists { path, max_age_s } => CheckSpec::PathExists {
+        CheckSpec::PathExists {
+            path,
+            max_age_s,
+            max_age_h,
+        } => CheckSpec::PathExists {
             path: fill(path)?,
-            max_age_s: *max_age_s,
+            max_age_s: match max_age_h {
+                None => *max_age_s,
+                Some(hours) => Some(hours_to_seconds(hours, fill)?),
+            },
+            max_age_h: None,
         },
         CheckSpec::XmlContains { path, element } => CheckSpec::XmlContains {
             path: fill(path)?,
@@ -931,8 +1028,27 @@ fn render_check(
             path: fill(path)?,
             min_mb: *min_mb,
         },
-        CheckSpec::Command { regex } => CheckSpec::Command {
+        // A verify's own argv is rendered into the request (see `verify_request`).
+        CheckSpec::Command { regex, .. } => CheckSpec::Command {
+            argv: vec![],
             regex: regex.clone(),
         },
     })
+}
+
+/// `max_age_h` as seconds: a number, or a template that fills in to a whole number of hours.
+fn hours_to_seconds(
+    hours: &Amount,
+    fill: &dyn Fn(&str) -> Result<String, EngineError>,
+) -> Result<u64, EngineError> {
+    let hours = match hours {
+        Amount::Fixed(h) => *h,
+        Amount::Template(t) => {
+            let text = fill(t)?;
+            text.trim()
+                .parse::<u64>()
+                .map_err(|_| EngineError::NotAHours(text.trim().to_string()))?
+        }
+    };
+    Ok(hours.saturating_mul(3600))
 }

@@ -7,7 +7,7 @@ use crate::session::state::{SessionStatus, StepRecord, StepStatus};
 use crate::session::steps::PlannedStep;
 use crate::wizard::condition::Truth;
 use crate::wizard::template::render;
-use crate::wizard::{CheckSpec, InputDef, OnInterrupt, StepDef, StepKind};
+use crate::wizard::{Amount, CheckSpec, InputDef, OnInterrupt, StepDef, StepKind};
 
 use super::text::command_line;
 
@@ -157,6 +157,14 @@ fn step_view(engine: &Engine<'_>, step: &PlannedStep<'_>, need: &Need<'_>) -> St
     };
     let record = engine.state.step(&step.key);
     let def = step.def;
+    // Titles and checklist items may name answers; they are shown filled in.
+    let mut shown = def.clone();
+    shown.title = engine.render_text(step, &def.title);
+    shown.checklist = def
+        .checklist
+        .iter()
+        .map(|item| engine.render_text(step, item))
+        .collect();
     let command = if def.argv.is_empty() {
         None
     } else {
@@ -199,7 +207,7 @@ fn step_view(engine: &Engine<'_>, step: &PlannedStep<'_>, need: &Need<'_>) -> St
     };
     StepView {
         key: step.key.clone(),
-        def: def.clone(),
+        def: shown,
         wizard_title: step.wizard.title.clone(),
         item: step.items.first().cloned(),
         body: def.body.as_deref().map(fill),
@@ -215,9 +223,19 @@ fn step_view(engine: &Engine<'_>, step: &PlannedStep<'_>, need: &Need<'_>) -> St
 /// A check in words (`command` checks show their command line instead).
 fn describe_check(spec: &CheckSpec, fill: &dyn Fn(&str) -> String) -> Option<String> {
     Some(match spec {
-        CheckSpec::PathExists { path, max_age_s } => match max_age_s {
-            Some(age) => format!("check: '{}' exists, at most {age} s old", fill(path)),
-            None => format!("check: '{}' exists", fill(path)),
+        CheckSpec::PathExists {
+            path,
+            max_age_s,
+            max_age_h,
+        } => match (max_age_s, max_age_h) {
+            (_, Some(Amount::Fixed(h))) => {
+                format!("check: '{}' exists, at most {h} h old", fill(path))
+            }
+            (_, Some(Amount::Template(h))) => {
+                format!("check: '{}' exists, at most {} h old", fill(path), fill(h))
+            }
+            (Some(age), None) => format!("check: '{}' exists, at most {age} s old", fill(path)),
+            (None, None) => format!("check: '{}' exists", fill(path)),
         },
         CheckSpec::XmlContains { path, element } => match element {
             Some(e) => format!("check: '{}' is XML with <{}>", fill(path), fill(e)),
@@ -268,7 +286,7 @@ fn plan_rows(
         }
         rows.push(PlanRow {
             depth: step.depth,
-            title: step.def.title.clone(),
+            title: engine.render_text(step, &step.def.title),
             status: Some(row_status(&step.applies, &engine.state.step(&step.key))),
             key: Some(step.key.clone()),
         });

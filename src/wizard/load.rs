@@ -251,7 +251,8 @@ impl Walker<'_> {
         match (ty, v.get_ref()) {
             (Ty::Str, DeValue::String(_)) | (Ty::Bool, DeValue::Boolean(_)) => {}
             (Ty::Default, DeValue::String(_) | DeValue::Boolean(_)) => {}
-            (Ty::Count, DeValue::Integer(n)) => {
+            (Ty::CountOrStr, DeValue::String(_)) => {}
+            (Ty::Count | Ty::CountOrStr, DeValue::Integer(n)) => {
                 let parsed = i128::from_str_radix(n.as_str(), n.radix()).ok();
                 if !parsed.is_some_and(|n| (0..=i128::from(u64::MAX)).contains(&n)) {
                     self.error(
@@ -383,6 +384,7 @@ fn expected_noun(ty: Ty) -> &'static str {
         Ty::Str | Ty::Enum(_) => "a string",
         Ty::Bool => "true or false",
         Ty::Count => "a whole number",
+        Ty::CountOrStr => "a whole number or a string",
         Ty::StrList => "a list of strings",
         Ty::ExitCodes => "a list of exit codes",
         Ty::StrMap => "a table of strings",

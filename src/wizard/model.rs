@@ -225,11 +225,17 @@ pub enum Shell {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum CheckSpec {
-    /// A path exists and is readable; optionally no older than `max_age_s` (older is a warning).
+    /// A path exists and is readable; optionally no older than `max_age_s` seconds, or
+    /// `max_age_h` hours (older is a warning).
     PathExists {
         path: String,
         #[serde(default)]
         max_age_s: Option<u64>,
+        /// The age limit in hours, as a number or a template that fills in to one
+        /// (`"{{backup_interval_h}}"`); the engine turns it into `max_age_s` when it renders
+        /// the check, so a rendered check never holds it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_age_h: Option<Amount>,
     },
     /// An XML file is well formed and (optionally) contains an element with this name.
     XmlContains {
@@ -251,11 +257,23 @@ pub enum CheckSpec {
     OnPath { program: String },
     /// At least `min_mb` megabytes free on the volume holding `path`.
     FreeSpace { path: String, min_mb: u64 },
-    /// The step's `argv` runs; passes on a success exit code and, if given, output matching `regex`.
+    /// A program runs; passes on a success exit code and, if given, output matching `regex`.
+    /// As a step's `check` the program is the step's own `argv`; as a command step's
+    /// `verify` it is this `argv` (each a template), run like the step's own command.
     Command {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        argv: Vec<String>,
         #[serde(default)]
         regex: Option<String>,
     },
+}
+
+/// A whole number given literally or as a template that fills in to one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Amount {
+    Fixed(u64),
+    Template(String),
 }
 
 impl CheckSpec {

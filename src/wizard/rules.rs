@@ -5,7 +5,7 @@ use regex::Regex;
 
 use super::diag::Diagnostic;
 use super::load::LoadedWizard;
-use super::model::{CheckSpec, InputDef, InputKind, OnInterrupt, StepDef, StepKind};
+use super::model::{Amount, CheckSpec, InputDef, InputKind, OnInterrupt, StepDef, StepKind};
 use super::reach::can_hold;
 use super::spans::{SpanMap, child, item};
 use super::template::placeholders;
@@ -235,8 +235,14 @@ impl Rules<'_> {
         for (i, arg) in step.argv.iter().enumerate() {
             self.template(&item(&field("argv"), i), arg, "argv", false);
         }
+        // Display-only templates: filled in on screen and in plans, never run.
+        self.template(&field("title"), &step.title, "title", true);
+        for (i, entry) in step.checklist.iter().enumerate() {
+            self.template(&item(&field("checklist"), i), entry, "checklist", true);
+        }
         for (name, template, shown) in [
             ("body", &step.body, true),
+            ("drill_output", &step.drill_output, true),
             ("server", &step.server, true),
             ("cwd", &step.cwd, false),
             ("stdin", &step.stdin, false),
@@ -257,13 +263,23 @@ impl Rules<'_> {
         }
         if let Some(spec) = &step.check {
             self.check_spec(spec, &field("check"));
+            if let CheckSpec::Command { argv, .. } = spec
+                && !argv.is_empty()
+            {
+                self.at_key(
+                    &child(&field("check"), "argv"),
+                    "a check step's 'command' check runs the step's own 'argv'; give the program there".into(),
+                );
+            }
         }
         if let Some(spec) = &step.verify {
             self.check_spec(spec, &field("verify"));
-            if matches!(spec, CheckSpec::Command { .. }) {
+            if let CheckSpec::Command { argv, .. } = spec
+                && argv.is_empty()
+            {
                 self.at_value(
                     &child(&field("verify"), "kind"),
-                    "'verify' cannot be a 'command' check: it would run this step's own 'argv' again".into(),
+                    "a 'command' verify needs its own 'argv': the step's 'argv' is the work itself, which must not run again".into(),
                 );
             }
         }
@@ -274,7 +290,45 @@ impl Rules<'_> {
         for (name, template) in check_fields(spec) {
             self.template(&child(at, name), template, name, false);
         }
-        if let CheckSpec::Command { regex: Some(re) } = spec
+        match spec {
+            CheckSpec::Command { argv, .. } => {
+                let argv_at = child(at, "argv");
+                for (i, arg) in argv.iter().enumerate() {
+                    self.template(&item(&argv_at, i), arg, "argv", false);
+                }
+                if argv.first().is_some_and(|p| p.trim().is_empty()) {
+                    self.at_value(
+                        &item(&argv_at, 0),
+                        "the program to run (the first item of 'argv') is empty".into(),
+                    );
+                }
+            }
+            CheckSpec::PathExists {
+                max_age_s,
+                max_age_h,
+                ..
+            } => {
+                if max_age_s.is_some() && max_age_h.is_some() {
+                    self.at_key(
+                        &child(at, "max_age_h"),
+                        "give the age limit once: 'max_age_s' or 'max_age_h', not both".into(),
+                    );
+                }
+                if let Some(Amount::Template(t)) = max_age_h
+                    && placeholders(t).is_empty()
+                    && t.trim().parse::<u64>().is_err()
+                {
+                    self.at_value(
+                        &child(at, "max_age_h"),
+                        format!("'max_age_h' must be a whole number of hours or a placeholder, not '{t}'"),
+                    );
+                }
+            }
+            _ => {}
+        }
+        if let CheckSpec::Command {
+            regex: Some(re), ..
+        } = spec
             && let Err(e) = Regex::new(re)
         {
             self.at_value(
@@ -379,9 +433,15 @@ impl Rules<'_> {
 fn check_fields(spec: &CheckSpec) -> Vec<(&'static str, &str)> {
     let mut fields = Vec::new();
     match spec {
-        CheckSpec::PathExists { path, .. } | CheckSpec::FreeSpace { path, .. } => {
-            fields.push(("path", path.as_str()))
+        CheckSpec::PathExists {
+            path, max_age_h, ..
+        } => {
+            fields.push(("path", path.as_str()));
+            if let Some(Amount::Template(t)) = max_age_h {
+                fields.push(("max_age_h", t.as_str()));
+            }
         }
+        CheckSpec::FreeSpace { path, .. } => fields.push(("path", path.as_str())),
         CheckSpec::XmlContains { path, element } => {
             fields.push(("path", path.as_str()));
             fields.extend(element.as_deref().map(|e| ("element", e)));

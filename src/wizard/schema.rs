@@ -8,6 +8,8 @@ pub enum Ty {
     Bool,
     /// A whole number of 0 or more (`u64`).
     Count,
+    /// A whole number, or a string (a template that fills in to one).
+    CountOrStr,
     /// A list of strings.
     StrList,
     /// A list of exit codes (`i32`).
@@ -237,6 +239,7 @@ pub fn check_keys(kind: &str) -> Option<&'static [KeySpec]> {
     static PATH_EXISTS: &[KeySpec] = &[
         key("path", Ty::Str, true),
         key("max_age_s", Ty::Count, false),
+        key("max_age_h", Ty::CountOrStr, false),
     ];
     static XML_CONTAINS: &[KeySpec] = &[key("path", Ty::Str, true), key("element", Ty::Str, false)];
     static TCP_CONNECT: &[KeySpec] = &[key("host", Ty::Str, true), key("port", Ty::Str, true)];
@@ -247,7 +250,10 @@ pub fn check_keys(kind: &str) -> Option<&'static [KeySpec]> {
     ];
     static ON_PATH: &[KeySpec] = &[key("program", Ty::Str, true)];
     static FREE_SPACE: &[KeySpec] = &[key("path", Ty::Str, true), key("min_mb", Ty::Count, true)];
-    static COMMAND: &[KeySpec] = &[key("regex", Ty::Str, false)];
+    static COMMAND: &[KeySpec] = &[
+        key("argv", Ty::StrList, false),
+        key("regex", Ty::Str, false),
+    ];
     Some(match kind {
         "path-exists" => PATH_EXISTS,
         "xml-contains" => XML_CONTAINS,

@@ -12,9 +12,25 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Self {
-        let root = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir_all(root.path().join("bin")).expect("bin dir");
-        std::fs::create_dir_all(root.path().join("home")).expect("home dir");
+        Self::in_dir(tempfile::tempdir().expect("temp dir"))
+    }
+
+    /// A sandbox in memory when the system has `/dev/shm`: every journal event is fsynced,
+    /// and a drill of a whole recovery journals hundreds of them.
+    pub fn in_memory() -> Self {
+        let shm = Path::new("/dev/shm");
+        let root = if shm.is_dir() {
+            tempfile::tempdir_in(shm).unwrap_or_else(|_| tempfile::tempdir().expect("temp dir"))
+        } else {
+            tempfile::tempdir().expect("temp dir")
+        };
+        Self::in_dir(root)
+    }
+
+    fn in_dir(root: tempfile::TempDir) -> Self {
+        for dir in ["bin", "home", "windows"] {
+            std::fs::create_dir_all(root.path().join(dir)).expect("sandbox dir");
+        }
         Sandbox { root }
     }
 
@@ -26,22 +42,76 @@ impl Sandbox {
         self.root.path().join("invocations.log")
     }
 
-    /// Installs a stub program that appends `name argv...` to the log, sleeps `$STUB_SLEEP` seconds (default 30) when its
-    /// first argument is the one armed by `arm_sleep_once` (once), and exits with `$STUB_EXIT`
-    /// (default 0).
+    /// Installs a stub program that appends `name argv...` to the log (one line per run, the
+    /// arguments separated by single spaces), prints what `stub_prints` gave it, sleeps
+    /// `$STUB_SLEEP` seconds (default 30) when its first argument is the one armed by
+    /// `arm_sleep_once` (once), and exits with `$STUB_EXIT` (default 0).
     #[cfg(unix)]
     pub fn stub(&self, name: &str) {
-        use std::os::unix::fs::PermissionsExt;
-        let path = self.root.path().join("bin").join(name);
         let script = format!(
             "#!/bin/sh\nprintf '%s' '{name}' >> '{log}'\nfor a in \"$@\"; do printf ' %s' \"$a\" >> '{log}'; done\necho >> '{log}'\n\
              echo \"{name} ran with $# argument(s)\"\n\
+             if [ -f '{out}' ]; then cat '{out}'; fi\n\
              if [ -f '{once}' ] && [ \"$1\" = \"$(cat '{once}')\" ]; then rm -f '{once}'; echo 'restoring...'; sleep ${{STUB_SLEEP:-30}}; echo 'restore complete'; fi\nexit ${{STUB_EXIT:-0}}\n",
             log = self.log().display(),
+            out = self.stub_output(name).display(),
             once = self.root.path().join("sleep-once").display(),
         );
+        self.install(name, &script);
+    }
+
+    /// A logging stub (see `stub`) that also prints `output` on every run: what the checks
+    /// that read a program's output (`sc query`, `sqlcmd` status queries) look for.
+    #[cfg(unix)]
+    pub fn stub_prints(&self, name: &str, output: &str) {
+        std::fs::write(self.stub_output(name), output).expect("write stub output");
+        self.stub(name);
+    }
+
+    /// A program that only prints `output` and logs nothing: a tool a built-in check runs
+    /// (such as `dig` for SRV records), not a command of the wizard.
+    #[cfg(unix)]
+    pub fn tool(&self, name: &str, output: &str) {
+        std::fs::write(self.stub_output(name), output).expect("write tool output");
+        let script = format!("#!/bin/sh\ncat '{}'\n", self.stub_output(name).display());
+        self.install(name, &script);
+    }
+
+    fn stub_output(&self, name: &str) -> PathBuf {
+        self.root.path().join(format!("{name}.out"))
+    }
+
+    #[cfg(unix)]
+    fn install(&self, name: &str, script: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.root.path().join("bin").join(name);
         std::fs::write(&path, script).expect("write stub");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+
+    /// The folder standing in for Windows paths (`LIFELINE_WINDOWS_ROOT`).
+    pub fn windows_root(&self) -> PathBuf {
+        self.root.path().join("windows")
+    }
+
+    /// Where a Windows path (`\\host\share\dir`, `D:\dir`) lives in this sandbox.
+    pub fn windows_path(&self, path: &str) -> PathBuf {
+        lifeline::exec::winpath::map_windows_path(path, &self.windows_root())
+            .unwrap_or_else(|| panic!("not a Windows path: {path}"))
+    }
+
+    /// Creates a folder at a Windows path (and its parents).
+    pub fn windows_dir(&self, path: &str) {
+        std::fs::create_dir_all(self.windows_path(path)).expect("windows dir");
+    }
+
+    /// Creates a file at a Windows path (and its folder).
+    pub fn windows_file(&self, path: &str, text: &str) {
+        let local = self.windows_path(path);
+        if let Some(dir) = local.parent() {
+            std::fs::create_dir_all(dir).expect("windows dir");
+        }
+        std::fs::write(local, text).expect("windows file");
     }
 
     pub fn arm_sleep_once(&self, first_arg: &str) {
@@ -71,6 +141,7 @@ impl Sandbox {
             std::env::var("PATH").unwrap_or_default()
         );
         cmd.env("LIFELINE_HOME", self.home())
+            .env("LIFELINE_WINDOWS_ROOT", self.windows_root())
             .env("PATH", path)
             .env("LIFELINE_DRILL_SPEED", "0")
             .env_remove("LIFELINE_WIZARDS");
