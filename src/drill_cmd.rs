@@ -38,13 +38,18 @@ pub fn drill(
     }
     let ids: Vec<&str> = scenarios.iter().map(LoadedScenario::id).collect();
     let Some(id) = scenario else {
-        if std::io::stdout().is_terminal() {
-            print_list(&scenarios);
+        if answers.is_some() || !std::io::stdout().is_terminal() {
+            return Err(bad(format!(
+                "name a scenario: lifeline drill SCENARIO --answers FILE (scenarios: {})",
+                ids.join(", ")
+            )));
         }
-        return Err(bad(format!(
-            "name a scenario: lifeline drill SCENARIO --answers FILE (scenarios: {})",
-            ids.join(", ")
-        )));
+        // No scenario: the whole recovery on the screens, with nothing executed.
+        return crate::interactive::run(
+            &catalog,
+            crate::interactive::Start::Drill { scenario: None },
+            inventory,
+        );
     };
     let Some(chosen) = drill::find_scenario(&scenarios, id) else {
         return Err(bad(format!(
@@ -53,9 +58,10 @@ pub fn drill(
         )));
     };
     let Some(answers_path) = answers else {
-        return Err(bad(format!(
-            "the drill screens are not part of this build yet; run it headless: lifeline drill {id} --answers FILE"
-        )));
+        let start = crate::interactive::Start::Drill {
+            scenario: Some(id.to_string()),
+        };
+        return crate::interactive::run(&catalog, start, inventory);
     };
     run(&catalog, chosen, answers_path, inventory)
 }

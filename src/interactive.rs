@@ -2,10 +2,12 @@
 //! Moves between home and sessions until the operator leaves, holding each session's lock
 //! while its screens run.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use lifeline::app::store::{self, NewSession};
 use lifeline::app::ui_wiring::session_setup;
+use lifeline::drill;
 use lifeline::inventory::Inventory;
 use lifeline::journal;
 use lifeline::session::engine::{Defaults, NoDefaults};
@@ -26,10 +28,20 @@ pub enum Start {
         session: String,
         take_over: Option<String>,
     },
+    /// A drill: of a bundled scenario (with its faults and preset answers), or of the whole
+    /// recovery when none is named; on the given inventory, else the bundled example.
+    Drill {
+        scenario: Option<String>,
+    },
 }
 
 /// Runs the screens until the operator leaves; returns the exit code.
 pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<u8, Failure> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(bad(
+            "the screens need a terminal; run headless instead with --answers FILE (see 'lifeline run --help')",
+        ));
+    }
     let home = journal::lifeline_home().map_err(bad)?;
     let inventory_path = inventory
         .map(Path::to_path_buf)
@@ -65,6 +77,18 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
                     defaults(inventory.map(|(i, _)| i)),
                     self_exe.clone(),
                 );
+                (AppSetup::Session(Box::new(setup)), Some(lock))
+            }
+            Start::Drill { scenario } => {
+                let opened = start_drill(&home, catalog, scenario.as_deref(), inventory)?;
+                let inventory = match &opened.inventory_text {
+                    Some(text) => {
+                        Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?)
+                    }
+                    None => None,
+                };
+                let _enter = runtime.enter();
+                let (setup, lock) = session_setup(opened, defaults(inventory), self_exe.clone());
                 (AppSetup::Session(Box::new(setup)), Some(lock))
             }
             Start::Resume { session, take_over } => {
@@ -115,6 +139,58 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
             }
         };
     }
+}
+
+/// Starts a drill session: the scenario's faults and preset answers are journaled before the
+/// first screen, so a resume meets the same drill.
+fn start_drill(
+    home: &Path,
+    catalog: &Catalog,
+    scenario: Option<&str>,
+    inventory: Option<&Path>,
+) -> Result<store::Opened, Failure> {
+    let scenarios = drill::bundled_scenarios(catalog).map_err(bad)?;
+    let chosen = match scenario {
+        None => None,
+        Some(id) => Some(drill::find_scenario(&scenarios, id).ok_or_else(|| {
+            let ids: Vec<&str> = scenarios.iter().map(|s| s.id()).collect();
+            bad(format!(
+                "no drill scenario '{id}' (scenarios: {})",
+                ids.join(", ")
+            ))
+        })?),
+    };
+    let text = match inventory {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| bad(format!("cannot read inventory '{}': {e}", path.display())))?,
+        None => drill::EXAMPLE_INVENTORY.to_string(),
+    };
+    let parsed = Inventory::parse(&text, "inventory").map_err(bad)?;
+    let wizard = chosen.map(|s| s.wizard()).unwrap_or("restore-service");
+    let mut opened = store::start(
+        home,
+        NewSession {
+            catalog,
+            wizard,
+            drill: true,
+            inventory_text: Some(&text),
+            scenario: chosen.map(|s| s.id().to_string()),
+            target_s: chosen.and_then(|s| s.target_with(Some(&parsed))),
+        },
+    )
+    .map_err(bad)?;
+    if let Some(s) = chosen {
+        for event in s.opening_events() {
+            opened.append(event).map_err(bad)?;
+        }
+        opened.warnings.push(format!(
+            "Drill '{}': {}. {}",
+            s.id(),
+            s.scenario.title,
+            s.scenario.briefing.trim()
+        ));
+    }
+    Ok(opened)
 }
 
 /// The operator's inventory when none is named: `$LIFELINE_INVENTORY`, else

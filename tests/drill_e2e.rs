@@ -222,7 +222,7 @@ fn drill_refuses_what_it_cannot_do_with_exit_2() {
     assert!(
         no_answers
             .stderr
-            .contains("lifeline drill rtc-in-use --answers FILE"),
+            .contains("the screens need a terminal; run headless instead with --answers FILE"),
         "{}",
         no_answers.stderr
     );

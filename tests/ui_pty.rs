@@ -166,6 +166,7 @@ fn answer_form_then_finish(pty: &mut Pty) {
     pty.wait_for("Every step is resolved.");
     pty.send("\r");
     pty.wait_for("lifeline report ");
+    pty.wait_for("Drill score");
     pty.send("\r");
     assert!(pty.wait_exit().success());
     assert!(pty.left_alternate_screen());

@@ -61,6 +61,22 @@ pub struct Opened {
     /// Warnings for the operator (a torn tail dropped, a changed definition, a stale lock).
     pub warnings: Vec<String>,
     pub inventory_text: Option<String>,
+    /// Every record of the journal so far, in order.
+    pub records: Vec<Record>,
+}
+
+impl Opened {
+    /// Journals one event and folds it (used before the screens or a driver take over).
+    pub fn append(&mut self, event: Event) -> Result<(), StoreError> {
+        let record = self.writer.append(event)?;
+        self.state.apply(&record).map_err(|e| StoreError::Replay {
+            path: self.dir.display().to_string(),
+            seq: record.seq,
+            reason: e.to_string(),
+        })?;
+        self.records.push(record);
+        Ok(())
+    }
 }
 
 impl JournalSink for JournalWriter {
@@ -148,6 +164,7 @@ pub fn start(home: &Path, new: NewSession<'_>) -> Result<Opened, StoreError> {
         target_s: new.target_s,
     };
     let (writer, record) = JournalWriter::create(&dir, first)?;
+    let records = vec![record.clone()];
     let state = SessionState::replay([&record]).map_err(|(seq, e)| StoreError::Replay {
         path: dir.display().to_string(),
         seq,
@@ -162,6 +179,7 @@ pub fn start(home: &Path, new: NewSession<'_>) -> Result<Opened, StoreError> {
         lock,
         warnings: vec![],
         inventory_text: new.inventory_text.map(str::to_string),
+        records,
     })
 }
 
@@ -179,6 +197,11 @@ pub struct Loaded {
 /// Reads a session (journal, pinned wizards) without modifying anything.
 pub fn load(dir: &Path) -> Result<Loaded, StoreError> {
     let loaded = journal::read_journal(&journal::journal_path(dir))?;
+    assemble(dir, loaded)
+}
+
+/// A session from its journal as read, plus the pinned files.
+fn assemble(dir: &Path, loaded: journal::Loaded) -> Result<Loaded, StoreError> {
     let state = SessionState::replay(&loaded.records).map_err(|(seq, e)| StoreError::Replay {
         path: journal::journal_path(dir).display().to_string(),
         seq,
@@ -233,7 +256,7 @@ pub fn open(
         Err(e) => return Err(e.into()),
     };
     let loaded_journal = journal::read_journal(&journal::journal_path(dir))?;
-    let session = load(dir)?;
+    let session = assemble(dir, loaded_journal.clone())?;
     let mut warnings = Vec::new();
     if let Some(t) = &loaded_journal.torn {
         warnings.push(format!(
@@ -241,55 +264,44 @@ pub fn open(
             t.offset
         ));
     }
-    let mut writer = JournalWriter::open(dir, &loaded_journal)?;
-    let mut state = session.state;
-    let mut record = |event: Event, state: &mut SessionState| -> Result<(), StoreError> {
-        let r = writer.append(event)?;
-        state.apply(&r).map_err(|e| StoreError::Replay {
-            path: dir.display().to_string(),
-            seq: r.seq,
-            reason: e.to_string(),
-        })
-    };
-    let previous: Option<LockHolder> = lock.stale_previous().cloned();
-    if let Some(previous) = previous {
-        let note = take_over_note
-            .unwrap_or("the previous driver ended without releasing the session")
-            .to_string();
-        warnings.push(format!(
-            "taken over from {}@{} (pid {}), which held it since {}",
-            previous.user, previous.host, previous.pid, previous.since
-        ));
-        record(Event::LockTakenOver { previous, note }, &mut state)?;
-    }
-    if let (Some(current), Some(meta)) = (current, state.meta.clone())
-        && current.get(&meta.wizard).is_some()
-    {
-        let now_hash = catalog_hash(&current.pinned(&meta.wizard));
-        if now_hash != meta.wizard_hash && state.is_open() {
-            warnings.push(format!(
-                "wizard '{}' changed since this session started; the session keeps the definition it started with",
-                meta.wizard
-            ));
-            record(
-                Event::WizardChanged {
-                    pinned_hash: meta.wizard_hash.clone(),
-                    current_hash: now_hash,
-                },
-                &mut state,
-            )?;
-        }
-    }
-    Ok(Opened {
+    let writer = JournalWriter::open(dir, &loaded_journal)?;
+    let mut opened = Opened {
         id: session.id,
         dir: dir.to_path_buf(),
         catalog: session.catalog,
-        state,
+        state: session.state,
         writer,
         lock,
         warnings,
         inventory_text: session.inventory_text,
-    })
+        records: session.records,
+    };
+    if let Some(previous) = opened.lock.stale_previous().cloned() {
+        let note = take_over_note
+            .unwrap_or("the previous driver ended without releasing the session")
+            .to_string();
+        opened.warnings.push(format!(
+            "taken over from {}@{} (pid {}), which held it since {}",
+            previous.user, previous.host, previous.pid, previous.since
+        ));
+        opened.append(Event::LockTakenOver { previous, note })?;
+    }
+    if let (Some(current), Some(meta)) = (current, opened.state.meta.clone())
+        && current.get(&meta.wizard).is_some()
+    {
+        let now_hash = catalog_hash(&current.pinned(&meta.wizard));
+        if now_hash != meta.wizard_hash && opened.state.is_open() {
+            opened.warnings.push(format!(
+                "wizard '{}' changed since this session started; the session keeps the definition it started with",
+                meta.wizard
+            ));
+            opened.append(Event::WizardChanged {
+                pinned_hash: meta.wizard_hash.clone(),
+                current_hash: now_hash,
+            })?;
+        }
+    }
+    Ok(opened)
 }
 
 /// One line of `lifeline sessions`.

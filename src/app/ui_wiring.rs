@@ -50,6 +50,7 @@ pub fn session_setup(
         session_id: opened.id,
         session_dir: dir,
         warnings: opened.warnings,
+        records: opened.records,
     };
     (setup, opened.lock)
 }

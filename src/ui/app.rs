@@ -60,7 +60,7 @@ impl App {
             ),
             AppSetup::Session(s) => {
                 let s = *s;
-                let ui = SessionUi::new(
+                let mut ui = SessionUi::new(
                     s.catalog,
                     s.root,
                     s.state,
@@ -68,6 +68,7 @@ impl App {
                     s.session_id,
                     s.session_dir,
                 );
+                ui.journal = s.records;
                 (
                     Screen::Session(Box::new(ui)),
                     Some(s.persist),

@@ -65,12 +65,19 @@ impl SessionUi {
             }
             _ => None,
         };
+        let finished_now = matches!(record.event, Event::SessionFinished {});
+        self.journal.push(record.clone());
         if let Err(error) = self.state.apply(&record) {
             reaction.fatal = Some(format!(
                 "the journal refused its own event at seq {}: {error}",
                 record.seq
             ));
             return reaction;
+        }
+        if finished_now && self.state.meta.as_ref().is_some_and(|m| m.drill) {
+            self.score = crate::report::build(&self.journal, &self.catalog, None)
+                .ok()
+                .map(|report| crate::report::score(&report).lines());
         }
         if let Some(mut view) = review {
             view.record = self.state.step(&view.key);

@@ -1,6 +1,7 @@
 //! A session as the screens hold it: the pinned wizards, the folded state, what only memory
 //! holds (secrets), the derived view and the widgets of the current screen.
 
+use crate::session::event::Record;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::PathBuf;
 
@@ -64,6 +65,11 @@ pub struct SessionUi {
     pub live: BTreeSet<(String, u32)>,
     pub output: OutputPane,
     pub widgets: Widgets,
+    /// The journal as this process knows it (replayed, then every ack), so the drill's score
+    /// can be computed without reading any file.
+    pub journal: Vec<Record>,
+    /// A finished drill's score, one line each.
+    pub score: Option<Vec<String>>,
 }
 
 impl SessionUi {
@@ -96,6 +102,8 @@ impl SessionUi {
             deferred: VecDeque::new(),
             live: BTreeSet::new(),
             output: OutputPane::default(),
+            journal: Vec::new(),
+            score: None,
             widgets: Widgets {
                 // Trainees see why each step exists without asking.
                 show_why: drill,

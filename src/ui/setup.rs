@@ -65,6 +65,8 @@ pub struct SessionSetup {
     pub session_dir: PathBuf,
     /// Shown once when the screens open (a torn last line dropped, a changed wizard...).
     pub warnings: Vec<String>,
+    /// The journal records `state` was replayed from (for the drill's score at the end).
+    pub records: Vec<crate::session::event::Record>,
 }
 
 /// How the screens ended.

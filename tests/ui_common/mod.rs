@@ -94,6 +94,7 @@ pub fn setup_with(
         session_id: ID.into(),
         session_dir: PathBuf::from("/tmp/lifeline-test/sessions").join(ID),
         warnings: vec![],
+        records: vec![],
     }));
     (setup, seams)
 }

@@ -68,6 +68,13 @@ pub fn ended(
         _ => {
             lines.push(Line::styled(" The session is finished.", theme.good()));
             lines.push(Line::raw(format!(" {}.", tally(session))));
+            if let Some(score) = &session.score {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(" Drill score", theme.good()));
+                for line in score {
+                    lines.extend(para(line, width, 2, theme.normal()));
+                }
+            }
         }
     }
     lines.push(Line::raw(""));
