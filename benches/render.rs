@@ -94,6 +94,7 @@ fn session() -> Harness {
         session_id: "bench".into(),
         session_dir: PathBuf::from("/tmp/bench"),
         warnings: vec![],
+        records: vec![],
     }));
     let mut h = Harness::new(setup, t0, (80, 24));
     h.type_text("pw");
