@@ -403,14 +403,18 @@ fn resume(
     let answers = AnswersFile::load(answers_path).map_err(bad)?;
     let home = journal::lifeline_home().map_err(bad)?;
     let dir = journal::find_session(&home, session).map_err(bad)?;
-    let mut opened = store::open(&dir, Some(current), take_over).map_err(bad)?;
-    for w in &opened.warnings {
-        eprintln!("lifeline: warning: {w}");
-    }
-    let id = opened.wizard_id();
+    // Bad answers are refused before the session is touched (opening may journal a hand-over).
+    let pinned = store::load(&dir).map_err(bad)?;
+    let id = pinned
+        .state
+        .meta
+        .as_ref()
+        .map(|m| m.wizard.clone())
+        .unwrap_or_default();
     answers
-        .check_ids(&answers_path.display().to_string(), &opened.catalog, &id)
+        .check_ids(&answers_path.display().to_string(), &pinned.catalog, &id)
         .map_err(bad)?;
+    let mut opened = store::open(&dir, Some(current), take_over).map_err(bad)?;
     let inventory = match &opened.inventory_text {
         Some(text) => Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?),
         None => None,
@@ -419,6 +423,10 @@ fn resume(
         Some(i) => Box::new(i),
         None => Box::new(NoDefaults),
     };
+    lifeline::app::recheck::on_resume(&mut opened, defaults.as_ref()).map_err(bad)?;
+    for w in &opened.warnings {
+        eprintln!("lifeline: warning: {w}");
+    }
     let session_id = opened.id.clone();
     println!("session {session_id} resumed");
     let options = HeadlessOptions {

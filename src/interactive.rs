@@ -93,13 +93,20 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
             }
             Start::Resume { session, take_over } => {
                 let dir = journal::find_session(&home, &session).map_err(bad)?;
-                let opened = store::open(&dir, Some(catalog), take_over.as_deref()).map_err(bad)?;
+                let mut opened =
+                    store::open(&dir, Some(catalog), take_over.as_deref()).map_err(bad)?;
                 let inventory = match &opened.inventory_text {
                     Some(text) => {
                         Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?)
                     }
                     None => None,
                 };
+                // The world may have changed while nobody watched: re-run the checks that ran.
+                match &inventory {
+                    Some(i) => lifeline::app::recheck::on_resume(&mut opened, i),
+                    None => lifeline::app::recheck::on_resume(&mut opened, &NoDefaults),
+                }
+                .map_err(bad)?;
                 let _enter = runtime.enter();
                 let (setup, lock) = session_setup(opened, defaults(inventory), self_exe.clone());
                 (AppSetup::Session(Box::new(setup)), Some(lock))

@@ -354,3 +354,65 @@ fn a_corrupt_journal_is_reported_with_its_line_and_left_untouched() {
     );
     assert_eq!(sessions_json(&sb)[0]["state"], "unreadable");
 }
+
+#[test]
+fn a_resume_re_runs_the_checks_that_passed_and_says_what_changed() {
+    let sb = Sandbox::new();
+    sb.stub("lcscmd");
+    let backup = sb.write("rtc.bak", "backup");
+    let answers = sb.write(
+        "answers.toml",
+        &format!("[answers]\nbackup_file = \"{}\"\n", backup.display()),
+    );
+    let a = answers.to_str().expect("utf-8");
+    let wizard = fixture("e2e/recheck.toml");
+    let out = sb
+        .lifeline()
+        .env("STUB_EXIT", "1")
+        .args(["run", wizard.to_str().expect("utf-8"), "--answers", a])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = sessions_json(&sb)[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+
+    std::fs::remove_file(&backup).expect("the backup goes away");
+    let out = sb
+        .lifeline()
+        .args(["resume", &id, "--answers", a])
+        .output()
+        .expect("resume");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("'The backup can be read' passed before but FAILS now"),
+        "{stderr}"
+    );
+    let journal =
+        std::fs::read_to_string(sb.home().join("sessions").join(&id).join("journal.jsonl"))
+            .expect("journal");
+    assert!(
+        journal.contains("\"type\":\"note-added\""),
+        "the re-check is journaled"
+    );
+    // The check itself is not run again as an attempt: it stays done.
+    assert_eq!(
+        journal
+            .matches("\"step\":\"backup-readable\",\"attempt\"")
+            .count(),
+        2,
+        "{journal}"
+    );
+}

@@ -4,6 +4,7 @@ pub mod answers;
 pub mod driver;
 pub mod exec_runner;
 pub mod headless;
+pub mod recheck;
 pub mod store;
 pub mod template;
 pub mod ui_wiring;
