@@ -353,6 +353,30 @@ fn a_corrupt_journal_is_reported_with_its_line_and_left_untouched() {
         "the journal was not modified"
     );
     assert_eq!(sessions_json(&sb)[0]["state"], "unreadable");
+    // It can still be viewed read-only: the report covers the intact records before line 2.
+    let out = sb
+        .lifeline()
+        .args(["report", &id, "--format", "json"])
+        .output()
+        .expect("report");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(":2:") && stderr.contains("read-only"),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    assert_eq!(report["wizard"], "sleepy");
+    assert_eq!(
+        std::fs::read(&journal).expect("read"),
+        bytes,
+        "viewing never writes"
+    );
 }
 
 #[test]

@@ -200,6 +200,36 @@ pub fn load(dir: &Path) -> Result<Loaded, StoreError> {
     assemble(dir, loaded)
 }
 
+/// A session for viewing only: a damaged journal gives the records before the damage and a
+/// one-line warning saying where it stops. Never writes.
+pub fn load_read_only(dir: &Path) -> Result<(Loaded, Option<String>), StoreError> {
+    match load(dir) {
+        Ok(session) => Ok((session, None)),
+        Err(StoreError::Journal(damage @ JournalError::Corrupt { .. })) => {
+            let path = journal::journal_path(dir);
+            let (records, stop) = journal::salvage_journal(&path)?;
+            let loaded = journal::Loaded {
+                path: path.clone(),
+                records,
+                // Read-only: no writer ever continues from a salvaged view.
+                valid_len: 0,
+                torn: None,
+                missing_newline: false,
+            };
+            let session = assemble(dir, loaded)?;
+            let why = stop
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| damage.to_string());
+            let warning = format!(
+                "{why}; shown read-only up to the last intact record (seq {})",
+                session.records.len()
+            );
+            Ok((session, Some(warning)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// A session from its journal as read, plus the pinned files.
 fn assemble(dir: &Path, loaded: journal::Loaded) -> Result<Loaded, StoreError> {
     let state = SessionState::replay(&loaded.records).map_err(|(seq, e)| StoreError::Replay {

@@ -35,7 +35,7 @@ pub use lock::{
 };
 pub use operator::{current_holder, current_operator};
 pub use pinned::{WIZARDS_DIR, pin_files, read_pinned};
-pub use reader::{Loaded, TornTail, parse_journal, read_journal};
+pub use reader::{Loaded, TornTail, parse_journal, read_journal, salvage_journal};
 pub use task::{WriterHandle, spawn_writer};
 pub use writer::{JournalWriter, journal_path};
 

@@ -194,3 +194,35 @@ mod tests {
         }
     }
 }
+
+/// A damaged journal read as far as it is intact, for read-only viewing: the records before
+/// the first bad line (or the first record the fold refuses), and what stopped the reading.
+/// Never writes.
+pub fn salvage_journal(path: &Path) -> Result<(Vec<Record>, Option<JournalError>), JournalError> {
+    let bytes = fs::read(path).map_err(JournalError::io("read", path))?;
+    if let Ok(loaded) = parse_journal(path, &bytes) {
+        return Ok((loaded.records, None));
+    }
+    let mut records = Vec::new();
+    let mut state = SessionState::default();
+    for (i, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        let number = i as u64 + 1;
+        let stop = |reason: String| JournalError::Corrupt {
+            path: path.to_path_buf(),
+            line: number,
+            reason,
+        };
+        if !line.ends_with(b"\n") {
+            break; // a torn tail: nothing after it
+        }
+        let record = match decode_line(line) {
+            Ok(record) => record,
+            Err(e) => return Ok((records, Some(stop(e.to_string())))),
+        };
+        if let Err(e) = state.apply(&record) {
+            return Ok((records, Some(stop(e.to_string()))));
+        }
+        records.push(record);
+    }
+    Ok((records, None))
+}
