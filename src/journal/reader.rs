@@ -180,21 +180,6 @@ fn sequence_reason(expected: u64, found: u64) -> String {
     format!("expected sequence number {expected}, found {found}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_end_at_newlines_and_cover_everything() {
-        let body = b"aa\nbbbb\nc\ndddddd\ne\n";
-        for parts in 1..6 {
-            let chunks = split_at_newlines(body, parts);
-            assert_eq!(chunks.concat(), body.to_vec());
-            assert!(chunks.iter().all(|c| c.is_empty() || c.ends_with(b"\n")));
-        }
-    }
-}
-
 /// A damaged journal read as far as it is intact, for read-only viewing: the records before
 /// the first bad line (or the first record the fold refuses), and what stopped the reading.
 /// Never writes.
@@ -225,4 +210,19 @@ pub fn salvage_journal(path: &Path) -> Result<(Vec<Record>, Option<JournalError>
         records.push(record);
     }
     Ok((records, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_end_at_newlines_and_cover_everything() {
+        let body = b"aa\nbbbb\nc\ndddddd\ne\n";
+        for parts in 1..6 {
+            let chunks = split_at_newlines(body, parts);
+            assert_eq!(chunks.concat(), body.to_vec());
+            assert!(chunks.iter().all(|c| c.is_empty() || c.ends_with(b"\n")));
+        }
+    }
 }
