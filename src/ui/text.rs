@@ -80,20 +80,7 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     rows
 }
 
-/// An argv as one line the operator can read and paste: arguments with spaces or quotes
-/// are double-quoted.
-pub fn command_line(argv: &[String]) -> String {
-    argv.iter()
-        .map(|a| {
-            if a.is_empty() || a.contains([' ', '"', '\t']) {
-                format!("\"{}\"", a.replace('"', "\\\""))
-            } else {
-                a.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use crate::report::command_line;
 
 /// `HH:MM:SS` (hours grow past 99 if they must).
 pub fn clock(seconds: i64) -> String {
