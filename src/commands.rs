@@ -362,6 +362,13 @@ fn drive_and_report(
     match ending {
         Ending::Finished => {
             println!("session {session_id} finished");
+            if driver.state.meta.as_ref().is_some_and(|m| m.drill) {
+                // A drill resumed headless still ends with its score.
+                if let Ok(lines) = crate::drill_cmd::score_lines(dir) {
+                    println!("Score:");
+                    lines.iter().for_each(|l| println!("  {l}"));
+                }
+            }
             Ok(0)
         }
         Ending::Aborted(reason) => {
