@@ -237,8 +237,8 @@ pub fn open(
     let mut warnings = Vec::new();
     if let Some(t) = &loaded_journal.torn {
         warnings.push(format!(
-            "the journal's last record was cut off at byte {} (a crash mid-write) and was dropped",
-            t.offset
+            "the journal ended in {} byte(s) at offset {} that are no complete record (a crash mid-write); they were set aside as 'journal.torn-{}'",
+            t.bytes, t.offset, t.offset
         ));
     }
     let mut writer = JournalWriter::open(dir, &loaded_journal)?;
