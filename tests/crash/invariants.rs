@@ -330,9 +330,25 @@ pub fn running_steps(records: &[Record]) -> BTreeMap<String, u32> {
 /// At the end of a trial: the session finished, and every command step's last attempt
 /// succeeded (or the operator resolved it), each exactly once.
 pub fn check_finished(records: &[Record]) -> Result<(), String> {
-    match records.last().map(|r| &r.event) {
-        Some(Event::SessionFinished {}) => {}
-        other => return Err(format!("the session did not finish: last event {other:?}")),
+    // A driver killed just after journaling the end leaves its lock behind: the next one
+    // journals the take-over after `session-finished`, and changes nothing else.
+    let Some(end) = records
+        .iter()
+        .rposition(|r| matches!(r.event, Event::SessionFinished {}))
+    else {
+        return Err(format!(
+            "the session did not finish: last event {:?}",
+            records.last().map(|r| &r.event)
+        ));
+    };
+    if let Some(after) = records[end + 1..]
+        .iter()
+        .find(|r| !matches!(r.event, Event::LockTakenOver { .. }))
+    {
+        return Err(format!(
+            "something was journaled after the session finished: {:?}",
+            after.event
+        ));
     }
     let mut succeeded: BTreeSet<&str> = BTreeSet::new();
     for r in records {
