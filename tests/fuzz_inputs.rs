@@ -457,6 +457,35 @@ fn the_answers_loader_rejects_mutated_answers_cleanly() {
 }
 
 #[test]
+fn the_unmutated_answers_drive_the_crash_wizard_to_its_end() {
+    // So mutations of it reach the engine, not just the TOML parser.
+    let catalog = crash_catalog();
+    let answers = AnswersFile::parse("a.toml", BASE_ANSWERS).unwrap();
+    answers
+        .check_ids("a.toml", &catalog, "crash-restore")
+        .unwrap();
+    let mut memory = MemoryJournal::default();
+    let mut driver = Driver::new(
+        catalog.clone(),
+        "crash-restore".into(),
+        SessionState::default(),
+        Box::new(NoDefaults),
+        Box::new(&mut memory),
+    );
+    driver.append(started("crash-restore")).unwrap();
+    let ending = drive(
+        &mut driver,
+        &answers,
+        &mut SucceedingRunner,
+        &HeadlessOptions::default(),
+        &mut |_, _| {},
+    );
+    assert!(matches!(ending, Ok(Ending::Finished)), "{ending:?}");
+    drop(driver);
+    assert!(memory.records.len() > 40, "{}", memory.records.len());
+}
+
+#[test]
 fn non_utf8_answers_files_are_refused_with_the_offset() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a.toml");
