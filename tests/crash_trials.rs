@@ -153,8 +153,12 @@ impl Trial<'_> {
             .ok()?
             .filter_map(Result::ok)
             .map(|e| e.path())
-            // A journal without its first record is a session whose start was cut short.
-            .find(|p| std::fs::metadata(p.join("journal.jsonl")).is_ok_and(|m| m.len() > 0))
+            // A journal without its first record is a session whose start was cut short:
+            // lifeline refuses it ("never started"), and the trial starts a new one.
+            .find(|p| {
+                lifeline::journal::read_journal(&p.join("journal.jsonl"))
+                    .is_ok_and(|l| !l.records.is_empty())
+            })
     }
 
     fn snapshot(&self, dir: &Path) -> Snapshot {

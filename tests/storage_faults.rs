@@ -573,3 +573,31 @@ fn a_failed_append_that_landed_all_but_its_newline_is_kept_whole_on_reopen() {
     assert_eq!(again.records, loaded.records);
     assert!(!again.missing_newline && again.torn.is_none());
 }
+
+#[test]
+fn a_session_whose_creation_was_cut_short_is_refused_and_never_written() {
+    let scratch = scratch();
+    let (source, full) = real_journal(scratch.path());
+    let first_line = full.iter().position(|&b| b == b'\n').unwrap();
+    // An empty journal, and one whose first record was torn.
+    for (name, bytes) in [
+        ("empty", &full[..0]),
+        ("torn-first", &full[..first_line / 2]),
+    ] {
+        let dir = scratch.path().join(name);
+        copy_session(&source, &dir, bytes);
+        let err = match store::open(&dir, None, None) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{name}: a session that never started was opened"),
+        };
+        assert!(err.contains("never started"), "{name}: {err}");
+        assert_eq!(
+            std::fs::read(lifeline::journal::journal_path(&dir)).unwrap(),
+            bytes,
+            "{name}: the journal was written"
+        );
+        let summary = store::summarize(&dir);
+        assert_eq!(summary.state, "unreadable", "{name}");
+        assert!(!dir.join(lifeline::journal::HOLDER_FILE).exists());
+    }
+}

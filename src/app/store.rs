@@ -32,6 +32,10 @@ pub enum StoreError {
     UnknownWizard(String),
     #[error("'{path}': the pinned wizard definitions cannot be read: {reason}")]
     Pinned { path: String, reason: String },
+    #[error(
+        "'{path}' holds no record: lifeline stopped while creating this session, which never started; delete its folder"
+    )]
+    NeverStarted { path: String },
     #[error("'{path}':{seq}: {reason}")]
     Replay {
         path: String,
@@ -179,6 +183,13 @@ pub struct Loaded {
 /// Reads a session (journal, pinned wizards) without modifying anything.
 pub fn load(dir: &Path) -> Result<Loaded, StoreError> {
     let loaded = journal::read_journal(&journal::journal_path(dir))?;
+    // A crash between creating the journal and writing its first record: nothing to resume,
+    // and nothing may be appended to it (the first record must be `session-started`).
+    if loaded.records.is_empty() {
+        return Err(StoreError::NeverStarted {
+            path: journal::journal_path(dir).display().to_string(),
+        });
+    }
     let state = SessionState::replay(&loaded.records).map_err(|(seq, e)| StoreError::Replay {
         path: journal::journal_path(dir).display().to_string(),
         seq,
