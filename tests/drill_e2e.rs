@@ -72,7 +72,10 @@ fn drill_to_end(sb: &Sandbox, id: &str, answers: &Path) -> (String, String) {
                 resumed.stdout,
                 resumed.stderr
             );
-            assert!(resumed.stdout.contains("Score:"), "{id}: a resumed drill ends with its score");
+            assert!(
+                resumed.stdout.contains("Score:"),
+                "{id}: a resumed drill ends with its score"
+            );
             transcript.push_str(&resumed.stdout);
         }
         other => panic!(

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::session::event::AnswerValue;
+use crate::wizard::validate::shown;
 use crate::wizard::{Catalog, InputKind};
 
 /// A parsed answers file.
@@ -115,15 +116,15 @@ impl AnswersFile {
                 path: label.to_string(),
                 line,
                 col,
-                message: e.message().trim().to_string(),
+                message: shown_all(e.message().trim()),
             }
         })?;
         for (step, value) in &file.manual {
             if step != "default" && parse_manual(value).is_none() {
                 return Err(AnswersError::BadManual {
                     path: label.into(),
-                    step: step.clone(),
-                    value: value.clone(),
+                    step: shown(step),
+                    value: shown(value),
                 });
             }
         }
@@ -151,11 +152,11 @@ impl AnswersFile {
             .iter()
             .flat_map(|w| w.inputs.iter().map(|i| i.id.as_str()))
             .collect();
-        let unknown: Vec<&str> = self
+        let unknown: Vec<String> = self
             .answers
             .keys()
             .filter(|k| !declared.contains(&input_id_of(k)))
-            .map(String::as_str)
+            .map(|k| shown(k))
             .collect();
         if unknown.is_empty() {
             return Ok(());
@@ -163,7 +164,7 @@ impl AnswersFile {
         Err(AnswersError::Unknown {
             path: label.into(),
             wizard: root.into(),
-            ids: quote_list(&unknown),
+            ids: quote_list(&unknown.iter().map(String::as_str).collect::<Vec<_>>()),
         })
     }
 
@@ -265,6 +266,21 @@ fn quote_list(items: &[&str]) -> String {
         .map(|i| format!("'{i}'"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A whole message with its control characters escaped (TOML's messages may quote the text).
+fn shown_all(message: &str) -> String {
+    message
+        .chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }
 
 /// 1-based line and column of a byte offset.

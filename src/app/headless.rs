@@ -342,9 +342,13 @@ fn give_answers(
     missing: &mut Vec<String>,
 ) -> Result<Option<Ending>, DriverError> {
     for (answer_key, kind, default) in asks {
-        // Worked out again before each answer: a default may refer to an input answered
-        // just before it in the same form.
-        let default = current_default(driver, key, &answer_key).or(default);
+        // Worked out again before each answer: an answer can settle the step's condition
+        // (then the rest of what it asked is not wanted), and a default may refer to an input
+        // answered just before it in the same form.
+        let Some(now) = asked_now(driver, key, &answer_key) else {
+            return Ok(None);
+        };
+        let default = now.or(default);
         let Some(value) = answers.value_for(&answer_key, kind).or(default) else {
             if options.collect_missing {
                 if !missing.contains(&answer_key) {
@@ -370,19 +374,22 @@ fn give_answers(
     Ok(None)
 }
 
-/// The default the engine now offers for one answer key of the step `key`.
-fn current_default(
+/// While step `key` is under the cursor and still needs input `answer_key`: the default
+/// the engine offers for it now. `None` when it is no longer asked.
+fn asked_now(
     driver: &Driver<'_>,
     key: &str,
     answer_key: &str,
-) -> Option<crate::session::event::AnswerValue> {
+) -> Option<Option<crate::session::event::AnswerValue>> {
     let engine = driver.engine();
-    let step = engine.steps().into_iter().find(|s| s.key == key)?;
-    engine
-        .missing_answers(&step)
-        .into_iter()
-        .find(|a| a.key == answer_key)?
-        .default
+    match engine.next() {
+        Next::Step { step, .. } if step.key == key => engine
+            .missing_answers(&step)
+            .into_iter()
+            .find(|a| a.key == answer_key)
+            .map(|a| a.default),
+        _ => None,
+    }
 }
 
 /// Runs a step again (after an interruption or a failure), first asking again for what
@@ -565,5 +572,91 @@ impl StepRunner for SucceedingRunner {
     }
     fn attach(&mut self, _step: &str, _attempt: u32, _on_line: &mut dyn FnMut(&str)) -> Attached {
         Attached::Gone
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::driver::MemoryJournal;
+    use crate::session::engine::NoDefaults;
+    use crate::session::event::{Event, Operator};
+    use crate::session::state::SessionState;
+    use crate::wizard::{Catalog, parse_wizard};
+
+    const WIZARD: &str = r#"
+id = "w"
+title = "t"
+version = "1"
+description = "d"
+
+[[inputs]]
+id = "which"
+kind = "choice"
+label = "l"
+options = [{ value = "a", label = "A" }, { value = "b", label = "B" }]
+
+[[inputs]]
+id = "for_a"
+kind = "text"
+label = "l"
+
+[[steps]]
+id = "only-a"
+kind = "info"
+title = "t"
+body = "{{for_a}}"
+when = { which = "a" }
+
+[[steps]]
+id = "always"
+kind = "info"
+title = "t"
+"#;
+
+    #[test]
+    fn inputs_of_a_step_that_its_first_answer_rules_out_are_not_asked() {
+        let mut catalog = Catalog::default();
+        catalog.insert(parse_wizard("w.toml", WIZARD).unwrap());
+        let answers = AnswersFile::parse("a.toml", "[answers]\nwhich = \"b\"\n").unwrap();
+        for collect_missing in [false, true] {
+            let mut memory = MemoryJournal::default();
+            let mut driver = Driver::new(
+                catalog.clone(),
+                "w".into(),
+                SessionState::default(),
+                Box::new(NoDefaults),
+                Box::new(&mut memory),
+            );
+            driver
+                .append(Event::SessionStarted {
+                    session: "s".into(),
+                    wizard: "w".into(),
+                    wizard_hash: String::new(),
+                    wizard_version: "1".into(),
+                    inventory_hash: None,
+                    operator: Operator {
+                        user: "u".into(),
+                        host: "h".into(),
+                    },
+                    drill: false,
+                    lifeline_version: "0".into(),
+                    scenario: None,
+                    target_s: None,
+                })
+                .unwrap();
+            let options = HeadlessOptions {
+                collect_missing,
+                ..HeadlessOptions::default()
+            };
+            let ending = drive(
+                &mut driver,
+                &answers,
+                &mut SucceedingRunner,
+                &options,
+                &mut |_, _| {},
+            );
+            assert!(matches!(ending, Ok(Ending::Finished)), "{ending:?}");
+        }
     }
 }

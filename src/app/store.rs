@@ -32,6 +32,10 @@ pub enum StoreError {
     UnknownWizard(String),
     #[error("'{path}': the pinned wizard definitions cannot be read: {reason}")]
     Pinned { path: String, reason: String },
+    #[error(
+        "'{path}' holds no record: lifeline stopped while creating this session, which never started; delete its folder"
+    )]
+    NeverStarted { path: String },
     #[error("'{path}':{seq}: {reason}")]
     Replay {
         path: String,
@@ -232,6 +236,13 @@ pub fn load_read_only(dir: &Path) -> Result<(Loaded, Option<String>), StoreError
 
 /// A session from its journal as read, plus the pinned files.
 fn assemble(dir: &Path, loaded: journal::Loaded) -> Result<Loaded, StoreError> {
+    // A crash between creating the journal and writing its first record: nothing to resume,
+    // and nothing may be appended to it (the first record must be `session-started`).
+    if loaded.records.is_empty() {
+        return Err(StoreError::NeverStarted {
+            path: journal::journal_path(dir).display().to_string(),
+        });
+    }
     let state = SessionState::replay(&loaded.records).map_err(|(seq, e)| StoreError::Replay {
         path: journal::journal_path(dir).display().to_string(),
         seq,
@@ -290,8 +301,8 @@ pub fn open(
     let mut warnings = Vec::new();
     if let Some(t) = &loaded_journal.torn {
         warnings.push(format!(
-            "the journal's last record was cut off at byte {} (a crash mid-write) and was dropped",
-            t.offset
+            "the journal ended in {} byte(s) at offset {} that are no complete record (a crash mid-write); they were set aside as 'journal.torn-{}'",
+            t.bytes, t.offset, t.offset
         ));
     }
     let writer = JournalWriter::open(dir, &loaded_journal)?;

@@ -51,12 +51,18 @@ pub struct Launched {
 #[derive(Debug, Default)]
 pub(crate) struct ExitWatch {
     how: Mutex<Option<String>>,
+    code: Mutex<Option<i32>>,
     pub(crate) notify: tokio::sync::Notify,
 }
 
 impl ExitWatch {
     fn ended(&self) -> Option<String> {
         self.how.lock().ok().and_then(|g| g.clone())
+    }
+
+    /// The supervisor's exit code, once it has exited (normally).
+    pub(crate) fn exit_code(&self) -> Option<i32> {
+        self.code.lock().ok().and_then(|g| *g)
     }
 }
 
@@ -142,7 +148,11 @@ pub fn launch_with(
     let exit = Arc::new(ExitWatch::default());
     let watch = exit.clone();
     thread::spawn(move || {
-        let how = child.wait().map(|s| s.to_string()).unwrap_or_default();
+        let status = child.wait();
+        if let Ok(mut slot) = watch.code.lock() {
+            *slot = status.as_ref().ok().and_then(|s| s.code());
+        }
+        let how = status.map(|s| s.to_string()).unwrap_or_default();
         if let Ok(mut slot) = watch.how.lock() {
             *slot = Some(how);
         }

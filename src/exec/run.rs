@@ -13,6 +13,7 @@ use super::process::{ChildSpec, run_child};
 use super::redact::redact;
 use super::simulate::{drill_speed, simulate};
 use super::status::{StatusRecord, create_private_dir, open_append_private, write_json_atomic};
+use super::supervisor::STATUS_UNWRITTEN;
 use super::{StepFiles, TAIL_LINES, step_stem};
 use crate::session::engine::{ExecRequest, RunReport};
 use crate::session::event::Outcome;
@@ -122,10 +123,13 @@ async fn follow_to_end(
             last_look = Instant::now();
             if supervisor_alive(files).is_none() && !files.status().exists() {
                 let _ = follow.finish(on_line);
-                return unknown_outcome(
-                    files,
-                    "its supervisor stopped without recording how it ended",
-                );
+                let why = match exit.and_then(ExitWatch::exit_code) {
+                    Some(STATUS_UNWRITTEN) => {
+                        "its supervisor could not write the step's status file (is the disk full, or the session folder read-only?)"
+                    }
+                    _ => "its supervisor stopped without recording how it ended",
+                };
+                return unknown_outcome(files, why);
             }
         }
         match exit {

@@ -24,6 +24,10 @@ use super::status::{
 };
 use super::{CANCELLED, StepFiles};
 
+/// The supervisor's exit code when not even its status file could be written (a full disk,
+/// a read-only or deleted session folder): the launcher says so instead of "no status".
+pub const STATUS_UNWRITTEN: i32 = 3;
+
 /// The first argument that selects the supervisor mode.
 pub const SUPERVISE_MODE: &str = "__supervise";
 
@@ -152,7 +156,7 @@ fn supervise(args: &SuperviseArgs, handover: impl Read) -> i32 {
     };
     match write_json_atomic(&files.status(), &status) {
         Ok(()) => 0,
-        Err(_) => 3,
+        Err(_) => STATUS_UNWRITTEN,
     }
 }
 

@@ -45,8 +45,8 @@ pub fn decode_line(line: &[u8]) -> Result<Record, LineError> {
         return Err(LineError::NoChecksum);
     }
     let (hex, json) = (&line[..CRC_LEN], &line[CRC_LEN + 1..]);
-    let stated = parse_hex(hex)
-        .ok_or_else(|| LineError::BadChecksum(String::from_utf8_lossy(hex).into_owned()))?;
+    let stated =
+        parse_hex(hex).ok_or_else(|| LineError::BadChecksum(hex.escape_ascii().to_string()))?;
     let actual = crc32fast::hash(json);
     if stated != actual {
         return Err(LineError::ChecksumMismatch { stated, actual });

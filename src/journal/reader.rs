@@ -1,7 +1,8 @@
 //! Reading a journal: whole file at once, every line checked, a torn last line set aside.
 //!
 //! Reading never modifies the file. A damaged complete line stops the load with its line
-//! number; only an unterminated last line (a crash mid-write) is forgiven.
+//! number; only an unterminated last line (a crash mid-write) is forgiven, and a last record
+//! that is whole but for its newline is kept.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,9 @@ use super::error::JournalError;
 use super::line::{LineError, decode_line};
 use crate::session::{Record, SessionState};
 
-/// An unterminated, undecodable last line: where it starts and how long it is.
+/// Bytes at the end of a journal that are no record: an unterminated, undecodable last line
+/// (a torn write), or stray bytes where the last intact record's newline belongs. Where they
+/// start and how many there are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TornTail {
     pub offset: u64,
@@ -94,16 +97,43 @@ pub fn parse_journal(path: &Path, bytes: &[u8]) -> Result<Loaded, JournalError> 
             }
             // A checksummed, well-formed line cannot come from a torn write.
             Ok(record) => return Err(corrupt(line, sequence_reason(line, record.seq))),
-            Err(_) => {
-                loaded.torn = Some(TornTail {
-                    offset: body_len as u64,
-                    bytes: tail.len() as u64,
-                });
-            }
+            Err(_) => match intact_record_in(tail, line) {
+                // A whole, checksummed record followed by bytes that are not its newline
+                // (a zeroed sector, a flipped byte): keep the record, set the rest aside.
+                Some((record, len)) => {
+                    records.push(record);
+                    loaded.missing_newline = true;
+                    loaded.valid_len = (body_len + len) as u64;
+                    loaded.torn = Some(TornTail {
+                        offset: loaded.valid_len,
+                        bytes: (tail.len() - len) as u64,
+                    });
+                }
+                None => {
+                    loaded.torn = Some(TornTail {
+                        offset: body_len as u64,
+                        bytes: tail.len() as u64,
+                    });
+                }
+            },
         }
     }
     loaded.records = records;
     Ok(loaded)
+}
+
+/// The record `seq` whole at the start of an unterminated tail, followed by stray bytes
+/// where its newline belongs: NULs (a sector the crash left zeroed) and at most one other
+/// byte (the newline itself damaged). Returns the record and its length in bytes.
+fn intact_record_in(tail: &[u8], seq: u64) -> Option<(Record, usize)> {
+    let without_zeros = tail.len() - tail.iter().rev().take_while(|&&b| b == 0).count();
+    [without_zeros, without_zeros.saturating_sub(1)]
+        .into_iter()
+        .filter(|&len| len > 0 && len < tail.len())
+        .find_map(|len| match decode_line(&tail[..len]) {
+            Ok(record) if record.seq == seq => Some((record, len)),
+            _ => None,
+        })
 }
 
 /// Below this many bytes, one thread decodes faster than several start.
@@ -215,6 +245,32 @@ pub fn salvage_journal(path: &Path) -> Result<(Vec<Record>, Option<JournalError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_last_record_followed_by_a_stray_byte_is_kept() {
+        let record = Record {
+            seq: 1,
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            event: crate::session::Event::SessionFinished {},
+        };
+        let line = super::super::line::encode_line(&record).unwrap();
+        for stray in [b"x".as_slice(), b"\0", b"\0\0\0", b"x\0\0"] {
+            let mut bytes = line[..line.len() - 1].to_vec();
+            bytes.extend_from_slice(stray);
+            let loaded = parse_journal(Path::new("j"), &bytes).unwrap();
+            assert_eq!(loaded.records, vec![record.clone()]);
+            assert!(loaded.missing_newline);
+            assert_eq!(loaded.valid_len, line.len() as u64 - 1);
+            let torn = TornTail {
+                offset: line.len() as u64 - 1,
+                bytes: stray.len() as u64,
+            };
+            assert_eq!(loaded.torn, Some(torn));
+        }
+        // A torn write (a prefix of the line) is still dropped.
+        let loaded = parse_journal(Path::new("j"), &line[..line.len() - 2]).unwrap();
+        assert!(loaded.records.is_empty());
+    }
 
     #[test]
     fn chunks_end_at_newlines_and_cover_everything() {

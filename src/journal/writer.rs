@@ -31,6 +31,8 @@ pub struct JournalWriter {
     len: u64,
     poisoned: Option<String>,
     fault: Fault,
+    /// Device and inode of the open file (Unix), to notice the path naming another file.
+    identity: Option<(u64, u64)>,
 }
 
 /// Simulated failures, for tests of the poison path.
@@ -90,6 +92,7 @@ impl JournalWriter {
     }
 
     fn new(file: File, path: PathBuf, next_seq: u64, len: u64) -> Self {
+        let identity = file_identity(&file);
         JournalWriter {
             file,
             path,
@@ -97,6 +100,7 @@ impl JournalWriter {
             len,
             poisoned: None,
             fault: Fault::default(),
+            identity,
         }
     }
 
@@ -162,6 +166,7 @@ impl JournalWriter {
     }
 
     fn write_durably(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.still_in_place()?;
         if let Some(budget) = self.fault.write_budget.as_mut() {
             let room = usize::try_from(*budget).unwrap_or(usize::MAX);
             if bytes.len() > room {
@@ -183,11 +188,50 @@ impl JournalWriter {
         Ok(())
     }
 
+    /// Fails when the journal's path no longer names the file this writer appends to (the
+    /// session folder was deleted, or the file replaced): records appended to an unlinked
+    /// file would be fsynced, acknowledged, and then lost with it.
+    fn still_in_place(&self) -> io::Result<()> {
+        let Some(open) = self.identity else {
+            return Ok(());
+        };
+        match std::fs::metadata(&self.path).map(|m| identity_of(&m)) {
+            Ok(Some(named)) if named == open => Ok(()),
+            Ok(_) => Err(io::Error::other(
+                "the journal file was replaced by another file while the session ran",
+            )),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "the journal file (or its session folder) was deleted while the session ran",
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
     fn poison_error(&self, message: String) -> JournalError {
         JournalError::Poisoned {
             path: self.path.clone(),
             message,
         }
+    }
+}
+
+/// Device and inode of an open file; `None` where there are none to compare (Windows, which
+/// refuses to delete an open file anyway).
+fn file_identity(file: &File) -> Option<(u64, u64)> {
+    file.metadata().ok().and_then(|m| identity_of(&m))
+}
+
+fn identity_of(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
     }
 }
 

@@ -87,11 +87,29 @@ pub struct Context<'a> {
     pub inventory: Option<&'a Inventory>,
 }
 
-/// One expansion, rendered: every step in order, with whether it applies, and the answers
-/// it assumed from inputs' literal defaults (key, input id, value).
-struct Expansion {
-    steps: Vec<(String, Truth, Option<PlanStep>)>,
+/// One expansion: every step in order, with whether it applies, the answers it was expanded
+/// with, and those it assumed from inputs' literal defaults (key, input id, value). Steps are
+/// rendered only when the plan keeps them (most expansions contribute a step or two).
+struct Expansion<'c> {
+    steps: Vec<PlannedStep<'c>>,
+    answers: Answers,
     defaulted: Vec<(String, String, AnswerValue)>,
+}
+
+impl Expansion<'_> {
+    /// The step `key` as this expansion renders it, when it applies (or may) and is no include.
+    fn render(&self, catalog: &Catalog, ctx: &Context<'_>, key: &str) -> Option<PlanStep> {
+        let step = self.steps.iter().find(|s| s.key == key)?;
+        (step.def.kind != StepKind::Include && step.applies != Truth::False).then(|| {
+            render_step(
+                catalog,
+                step,
+                &self.answers,
+                ctx.inventory,
+                procedure_of(step),
+            )
+        })
+    }
 }
 
 /// The plan's ordered steps, optional ones marked.
@@ -117,24 +135,21 @@ pub fn plan_steps(catalog: &Catalog, ctx: &Context<'_>) -> Vec<PlanStep> {
         .steps
         .iter()
         .enumerate()
-        .map(|(i, (k, _, _))| (k.as_str(), i))
+        .map(|(i, s)| (s.key.as_str(), i))
         .collect();
     let mut out = Vec::new();
     for key in order {
-        let in_base = base_index.get(key.as_str()).map(|i| &base.steps[*i]);
+        let in_base = base_index
+            .get(key.as_str())
+            .map(|i| &base.steps[*i].applies);
         let chosen = match in_base {
-            Some((_, Truth::True, Some(step))) => Some((step.clone(), None)),
-            Some((_, Truth::Unknown(names), Some(step))) => {
-                Some((step.clone(), Some(names.join(", "))))
-            }
+            Some(Truth::True) => base.render(catalog, ctx, &key).map(|s| (s, None)),
+            Some(Truth::Unknown(names)) => base
+                .render(catalog, ctx, &key)
+                .map(|s| (s, Some(names.join(", ")))),
             _ => others.iter().find_map(|(name, e)| {
-                e.steps
-                    .iter()
-                    .find_map(|(k, truth, step)| match (truth, step) {
-                        (Truth::False, _) | (_, None) => None,
-                        (_, Some(step)) if *k == key => Some((step.clone(), Some(name.clone()))),
-                        _ => None,
-                    })
+                e.render(catalog, ctx, &key)
+                    .map(|step| (step, Some(name.clone())))
             }),
         };
         if let Some((mut step, decided_by)) = chosen {
@@ -170,12 +185,15 @@ fn alternatives(catalog: &Catalog, id: &str, value: &AnswerValue) -> Vec<AnswerV
 
 /// Keys in expansion order: the base order, with keys only other expansions have inserted
 /// right after the key that precedes them there.
-fn merged_order<'e>(base: &Expansion, others: impl Iterator<Item = &'e Expansion>) -> Vec<String> {
-    let mut order: Vec<String> = base.steps.iter().map(|(k, _, _)| k.clone()).collect();
+fn merged_order<'e, 'c: 'e>(
+    base: &Expansion<'c>,
+    others: impl Iterator<Item = &'e Expansion<'c>>,
+) -> Vec<String> {
+    let mut order: Vec<String> = base.steps.iter().map(|s| s.key.clone()).collect();
     let mut known: HashSet<String> = order.iter().cloned().collect();
     for other in others {
         let mut previous: Option<String> = None;
-        for (key, _, _) in &other.steps {
+        for key in other.steps.iter().map(|s| &s.key) {
             if known.insert(key.clone()) {
                 let at = previous
                     .as_ref()
@@ -191,12 +209,12 @@ fn merged_order<'e>(base: &Expansion, others: impl Iterator<Item = &'e Expansion
 
 /// Expands the root wizard with the minimal answers, `overrides` applied to the "may"
 /// questions and `fixed` answers (by scoped key) set as given.
-fn run(
-    catalog: &Catalog,
+fn run<'c>(
+    catalog: &'c Catalog,
     ctx: &Context<'_>,
     overrides: &[(&str, Answer)],
     fixed: &[(String, AnswerValue)],
-) -> Expansion {
+) -> Expansion<'c> {
     let mut answers: Answers = BTreeMap::new();
     answers.insert(
         "topology".into(),
@@ -213,14 +231,8 @@ fn run(
     answers.extend(fixed.iter().cloned());
     let (steps, defaulted) = settle(catalog, ctx, &mut answers);
     Expansion {
-        steps: steps
-            .iter()
-            .map(|s| {
-                let rendered = (s.def.kind != StepKind::Include && s.applies != Truth::False)
-                    .then(|| render_step(catalog, s, &answers, ctx.inventory, procedure_of(s)));
-                (s.key.clone(), s.applies.clone(), rendered)
-            })
-            .collect(),
+        steps,
+        answers,
         defaulted,
     }
 }

@@ -10,6 +10,7 @@ use super::Catalog;
 use super::check::check_catalog;
 use super::diag::Diagnostic;
 use super::load::WizardSource;
+use super::model::Wizard;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/bundled_wizards.rs"));
@@ -19,7 +20,7 @@ mod embedded {
 pub fn bundled_sources() -> Vec<WizardSource> {
     embedded::BUNDLED
         .iter()
-        .map(|(name, text)| WizardSource {
+        .map(|(name, text, _)| WizardSource {
             path: format!("wizards/{name}"),
             text: (*text).to_string(),
         })
@@ -30,10 +31,7 @@ pub fn bundled_sources() -> Vec<WizardSource> {
 /// organization's wizards; one with the id of a bundled wizard replaces it). Any
 /// diagnostic, in a bundled file or an extra one, fails the whole load.
 pub fn load_catalog(extra_dirs: &[PathBuf]) -> Result<Catalog, Vec<Diagnostic>> {
-    let (bundled, diags) = check_catalog(&bundled_sources(), &Catalog::default());
-    if !diags.is_empty() {
-        return Err(diags);
-    }
+    let bundled = bundled_catalog()?;
     let mut diags = Vec::new();
     let mut extra = Vec::new();
     for dir in extra_dirs {
@@ -54,6 +52,35 @@ pub fn load_catalog(extra_dirs: &[PathBuf]) -> Result<Catalog, Vec<Diagnostic>> 
         catalog.insert(wizard);
     }
     Ok(catalog)
+}
+
+/// The bundled wizards, read from the JSON the build made of them.
+///
+/// Every command starts by loading the catalog, and parsing the TOML with positions and
+/// checking it costs ten times more than the command `plan` itself. The bundled files are
+/// checked where it matters instead: by `lifeline check` (which always reads the TOML) and by
+/// the test suite, which fails on any diagnostic in them and on any difference between the
+/// two readings. Should the JSON be missing or unreadable, the TOML is checked here as before
+/// and its diagnostics fail the load.
+fn bundled_catalog() -> Result<Catalog, Vec<Diagnostic>> {
+    let mut catalog = Catalog::default();
+    for (_, _, json) in embedded::BUNDLED {
+        match json.and_then(|j| serde_json::from_str::<Wizard>(j).ok()) {
+            Some(wizard) => catalog.insert(wizard),
+            None => return checked_bundled_catalog(),
+        }
+    }
+    Ok(catalog)
+}
+
+/// The bundled wizards read and checked from their TOML, as `lifeline check` does.
+fn checked_bundled_catalog() -> Result<Catalog, Vec<Diagnostic>> {
+    let (bundled, diags) = check_catalog(&bundled_sources(), &Catalog::default());
+    if diags.is_empty() {
+        Ok(bundled)
+    } else {
+        Err(diags)
+    }
 }
 
 /// Checks wizard files and folders (searched recursively for `*.toml`) together, with the
@@ -171,6 +198,18 @@ mod tests {
         let diags = check_paths(&[]);
         let shown: Vec<String> = diags.iter().map(ToString::to_string).collect();
         assert!(shown.is_empty(), "{}", shown.join("\n"));
+    }
+
+    #[test]
+    fn the_embedded_json_reads_exactly_as_the_checked_toml() {
+        for (name, _, json) in embedded::BUNDLED {
+            assert!(json.is_some(), "no JSON was embedded for '{name}'");
+        }
+        assert_eq!(bundled_catalog(), checked_bundled_catalog());
+        assert_eq!(
+            load_catalog(&[]).unwrap().wizards.len(),
+            bundled_sources().len()
+        );
     }
 
     #[test]

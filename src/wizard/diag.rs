@@ -31,12 +31,33 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// One line whatever the file held: control characters from the file's text (a key with
+    /// an escaped newline, an escape sequence) are written as escapes, not sent to the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {}",
-            self.path, self.line, self.col, self.message
+            Escaped(&self.path),
+            self.line,
+            self.col,
+            Escaped(&self.message)
         )
+    }
+}
+
+/// Text with its control characters written as Rust-style escapes (`\n`, `\u{1b}`).
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
     }
 }
 

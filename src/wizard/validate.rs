@@ -41,7 +41,7 @@ pub fn validate_value(input: &InputDef, value: &AnswerValue) -> Result<AnswerVal
         (kind, other) => Err(format!(
             "expected {} but got '{}'",
             kind_noun(kind),
-            other.as_text()
+            shown(&other.as_text())
         )),
     }
 }
@@ -50,7 +50,7 @@ fn parse_bool(text: &str) -> Result<bool, String> {
     match text.to_ascii_lowercase().as_str() {
         "y" | "yes" | "true" | "1" => Ok(true),
         "n" | "no" | "false" | "0" => Ok(false),
-        _ => Err(format!("'{text}' is not yes or no")),
+        _ => Err(format!("'{}' is not yes or no", shown(text))),
     }
 }
 
@@ -80,7 +80,11 @@ fn check_option(input: &InputDef, value: &str) -> Result<(), String> {
         return Ok(());
     }
     let allowed: Vec<&str> = input.options.iter().map(|o| o.value.as_str()).collect();
-    Err(format!("'{}' is not one of: {}", value, allowed.join(", ")))
+    Err(format!(
+        "'{}' is not one of: {}",
+        shown(value),
+        allowed.join(", ")
+    ))
 }
 
 fn validate_text(input: &InputDef, text: &str) -> Result<String, String> {
@@ -100,17 +104,20 @@ fn validate_text(input: &InputDef, text: &str) -> Result<String, String> {
     match input.kind {
         InputKind::Fqdn if !is_fqdn(text) => {
             return Err(format!(
-                "'{text}' is not a fully qualified domain name (like 'fe01.contoso.com')"
+                "'{}' is not a fully qualified domain name (like 'fe01.contoso.com')",
+                shown(text)
             ));
         }
         InputKind::UncPath if !is_unc_path(text) => {
             return Err(format!(
-                "'{text}' is not a UNC path (like '\\\\server\\share\\folder')"
+                "'{}' is not a UNC path (like '\\\\server\\share\\folder')",
+                shown(text)
             ));
         }
         InputKind::WindowsPath if !is_windows_path(text) => {
             return Err(format!(
-                "'{text}' is not a Windows path (like 'D:\\Backups\\rtc.bak' or a UNC path)"
+                "'{}' is not a Windows path (like 'D:\\Backups\\rtc.bak' or a UNC path)",
+                shown(text)
             ));
         }
         InputKind::Choice => check_option(input, text)?,
@@ -124,7 +131,7 @@ fn validate_text(input: &InputDef, text: &str) -> Result<String, String> {
             return Err(input
                 .pattern_message
                 .clone()
-                .unwrap_or_else(|| format!("'{text}' does not match the expected form")));
+                .unwrap_or_else(|| format!("'{}' does not match the expected form", shown(text))));
         }
     }
     Ok(text.to_string())
@@ -171,6 +178,28 @@ pub fn is_windows_path(text: &str) -> bool {
         && bytes[1] == b':'
         && (bytes[2] == b'\\' || bytes[2] == b'/')
         && !text[3..].contains(['<', '>', '"', '|', '?', '*', ':'])
+}
+
+/// How much of a rejected value a message repeats.
+const SHOWN_CHARS: usize = 60;
+
+/// A value as an error message repeats it: on one line (control characters escaped, so a
+/// newline or an escape sequence in an answers file cannot break or repaint the terminal)
+/// and cut short when long.
+pub fn shown(value: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in value.chars().enumerate() {
+        if i == SHOWN_CHARS {
+            out.push_str(&format!("... ({} characters)", value.chars().count()));
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn kind_noun(kind: InputKind) -> &'static str {
@@ -242,5 +271,24 @@ mod tests {
             parse_value(&def, "a;b&&c|$(d)`e`%PATH%"),
             Ok(AnswerValue::Text("a;b&&c|$(d)`e`%PATH%".into()))
         );
+    }
+
+    #[test]
+    fn rejected_values_are_repeated_on_one_short_line() {
+        let err = parse_value(&input(InputKind::Bool), "yes\nrm -rf /\u{1b}[2J").unwrap_err();
+        assert_eq!(err, "'yes\\nrm -rf /\\u{1b}[2J' is not yes or no");
+        let err = parse_value(&input(InputKind::Fqdn), &"a".repeat(1000)).unwrap_err();
+        assert!(
+            err.starts_with(&format!("'{}... (1000 characters)' is not", "a".repeat(60))),
+            "{err}"
+        );
+        let mut multi = input(InputKind::MultiChoice);
+        multi.options = vec![OptionDef {
+            value: "edge".into(),
+            label: "Edge".into(),
+            consequence: None,
+        }];
+        let err = validate_value(&multi, &AnswerValue::List(vec!["a\nb".into()])).unwrap_err();
+        assert!(!err.contains('\n'), "{err}");
     }
 }
