@@ -44,21 +44,18 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
             wizard,
             drill,
             inventory,
-        }) => {
-            let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
-            match wizard {
-                Some(arg) => {
-                    let (catalog, id) = resolve_wizard(&extra, &arg)?;
-                    let start = crate::interactive::Start::New { wizard: id, drill };
-                    crate::interactive::run(&catalog, start, inventory.as_deref())
-                }
-                None => crate::interactive::run(
-                    &catalog,
-                    crate::interactive::Start::Home,
-                    inventory.as_deref(),
-                ),
+        }) => match wizard {
+            Some(arg) => {
+                let (catalog, id) = resolve_wizard(&extra, &arg)?;
+                let start = crate::interactive::Start::New { wizard: id, drill };
+                crate::interactive::run(&catalog, start, inventory.as_deref())
             }
-        }
+            None => {
+                let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+                let start = crate::interactive::Start::Home;
+                crate::interactive::run(&catalog, start, inventory.as_deref())
+            }
+        },
         Some(Command::Check { paths }) => check(&paths),
         Some(Command::Sessions { json }) => sessions(json),
         Some(Command::Run {

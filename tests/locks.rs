@@ -1,7 +1,8 @@
 //! One driver per session, with the real binary: a second driver is refused with the holder's
 //! user, host, pid and since (exit 2); a lock left by a killed driver is detected, named in a
 //! warning and journaled as `lock-taken-over`; `--take-over NOTE` stops a live holder and
-//! journals the note; and a read-only viewer (`lifeline sessions`) works while another drives.
+//! journals the note; and the read-only views (`lifeline sessions`, `lifeline report`) work
+//! while another drives.
 #![cfg(unix)]
 
 mod support;
@@ -126,6 +127,19 @@ fn a_second_driver_is_refused_naming_the_holder_while_a_viewer_still_sees_the_se
         )),
         "{text}"
     );
+    // So does the report, rendered from the journal without touching the lock.
+    let out = sb
+        .lifeline()
+        .args(["report", &id_of(&dir), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["steps"].is_array(), "{report}");
 
     // Nothing of the refused driver reached the journal, and the first one finishes.
     let out = first.wait_with_output().unwrap();
