@@ -4,20 +4,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
-use support::{Sandbox, fixture};
-
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use support::{Sandbox, fixture, wait_for};
 
 fn sessions_json(sb: &Sandbox) -> serde_json::Value {
     let out = sb
@@ -33,32 +20,16 @@ fn sessions_json(sb: &Sandbox) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("sessions --json is JSON")
 }
 
-/// Starts a run of the sleepy wizard whose slow step sleeps 30 s, and SIGKILLs lifeline
+/// Starts a run of the sleepy wizard whose slow step sleeps `sleep_s`, and SIGKILLs lifeline
 /// once that step has started. Returns the session id.
 fn run_and_kill_during_slow(sb: &Sandbox, answers: &std::path::Path, sleep_s: u32) -> String {
-    sb.stub("lcscmd");
-    sb.arm_sleep_once("slow");
-    let wizard = fixture("e2e/sleepy.toml");
-    let mut child = sb
-        .lifeline()
-        .env("STUB_SLEEP", sleep_s.to_string())
-        .args([
-            "run",
-            wizard.to_str().expect("utf-8 path"),
-            "--answers",
-            answers.to_str().expect("utf-8"),
-        ])
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn lifeline");
-    wait_for("the slow step to start", || {
-        sb.invocations()
-            .iter()
-            .any(|l| l.starts_with("lcscmd slow"))
-    });
+    let (mut child, dir) = sb.start_slow_run(answers, sleep_s);
     child.kill().expect("SIGKILL lifeline");
     let _ = child.wait();
-    sessions_json(sb)[0]["id"].as_str().expect("id").to_string()
+    dir.file_name()
+        .expect("session id")
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// Kills what a power cut would: the running step's supervisor and its child's group. Only

@@ -8,56 +8,10 @@
 mod support;
 
 use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
 use lifeline::session::Event;
-use support::{Sandbox, fixture};
-
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// A driver whose slow step runs for `sleep_s` seconds; returns once it runs, with the
-/// session folder.
-fn driving(sb: &Sandbox, answers: &Path, sleep_s: u32) -> (Child, PathBuf) {
-    sb.stub("lcscmd");
-    sb.arm_sleep_once("slow");
-    let child = sb
-        .lifeline()
-        .env("STUB_SLEEP", sleep_s.to_string())
-        .args([
-            "run",
-            fixture("e2e/sleepy.toml").to_str().unwrap(),
-            "--answers",
-        ])
-        .arg(answers)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for("the slow step to start", || {
-        sb.invocations()
-            .iter()
-            .any(|l| l.starts_with("lcscmd slow"))
-    });
-    let dir = std::fs::read_dir(sb.home().join("sessions"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    (child, dir)
-}
+use support::Sandbox;
 
 fn id_of(dir: &Path) -> String {
     dir.file_name().unwrap().to_str().unwrap().to_string()
@@ -86,7 +40,7 @@ fn slow_runs(sb: &Sandbox) -> usize {
 fn a_second_driver_is_refused_naming_the_holder_while_a_viewer_still_sees_the_session() {
     let sb = Sandbox::new();
     let answers = sb.write("answers.toml", "[answers]\n");
-    let (first, dir) = driving(&sb, &answers, 3);
+    let (first, dir) = sb.start_slow_run(&answers, 3);
     let me = lifeline::journal::current_holder();
 
     let out = sb
@@ -157,7 +111,7 @@ fn a_second_driver_is_refused_naming_the_holder_while_a_viewer_still_sees_the_se
 fn a_lock_left_by_a_killed_driver_is_taken_over_with_a_warning_and_journaled() {
     let sb = Sandbox::new();
     let answers = sb.write("answers.toml", "[answers]\n");
-    let (mut first, dir) = driving(&sb, &answers, 1);
+    let (mut first, dir) = sb.start_slow_run(&answers, 1);
     let dead = first.id();
     first.kill().unwrap();
     first.wait().unwrap();
@@ -201,7 +155,7 @@ fn a_lock_left_by_a_killed_driver_is_taken_over_with_a_warning_and_journaled() {
 fn take_over_stops_a_live_driver_and_journals_the_note() {
     let sb = Sandbox::new();
     let answers = sb.write("answers.toml", "[answers]\n");
-    let (first, dir) = driving(&sb, &answers, 2);
+    let (first, dir) = sb.start_slow_run(&answers, 2);
     let holder = first.id();
 
     let out = sb
@@ -232,7 +186,7 @@ fn take_over_stops_a_live_driver_and_journals_the_note() {
 fn take_over_of_a_dead_drivers_lock_keeps_the_operators_note() {
     let sb = Sandbox::new();
     let answers = sb.write("answers.toml", "[answers]\n");
-    let (mut first, dir) = driving(&sb, &answers, 1);
+    let (mut first, dir) = sb.start_slow_run(&answers, 1);
     let dead = first.id();
     first.kill().unwrap();
     first.wait().unwrap();

@@ -7,21 +7,9 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Output, Stdio};
 
 use support::{Sandbox, fixture};
-
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 fn only_session(sb: &Sandbox) -> PathBuf {
     let dirs: Vec<PathBuf> = std::fs::read_dir(sb.home().join("sessions"))
@@ -47,33 +35,6 @@ fn one_error_line(out: &Output) -> String {
     assert_eq!(errors.len(), 1, "expected one error line: {stderr}");
     assert!(errors[0].starts_with("lifeline: "), "{stderr}");
     errors[0].to_string()
-}
-
-/// Starts the sleepy wizard with its slow step sleeping `sleep_s`, returns once that step
-/// runs.
-fn start_slow_run(sb: &Sandbox, answers: &Path, sleep_s: u32) -> (Child, PathBuf) {
-    sb.stub("lcscmd");
-    sb.arm_sleep_once("slow");
-    let child = sb
-        .lifeline()
-        .env("STUB_SLEEP", sleep_s.to_string())
-        .args([
-            "run",
-            fixture("e2e/sleepy.toml").to_str().unwrap(),
-            "--answers",
-        ])
-        .arg(answers)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for("the slow step to start", || {
-        sb.invocations()
-            .iter()
-            .any(|l| l.starts_with("lcscmd slow"))
-    });
-    (child, only_session(sb))
 }
 
 fn journal_records(dir: &Path) -> Vec<lifeline::session::Record> {
@@ -229,7 +190,7 @@ fn a_read_only_session_folder_is_refused_in_one_line_and_left_as_it_was() {
 fn a_session_folder_made_read_only_under_a_running_step_stops_lifeline_in_one_line() {
     let sb = Sandbox::new();
     let answers = sb.write("answers.toml", "[answers]\n");
-    let (child, dir) = start_slow_run(&sb, &answers, 1);
+    let (child, dir) = sb.start_slow_run(&answers, 1);
     let before = journal_records(&dir);
     let out = {
         let Some(_guard) = ReadOnly::make(&dir) else {
@@ -275,7 +236,7 @@ fn a_session_folder_made_read_only_under_a_running_step_stops_lifeline_in_one_li
 fn a_session_folder_deleted_under_a_running_step_stops_lifeline_in_one_line() {
     let sb = Sandbox::new();
     let answers = sb.write("answers.toml", "[answers]\n");
-    let (child, dir) = start_slow_run(&sb, &answers, 1);
+    let (child, dir) = sb.start_slow_run(&answers, 1);
     std::fs::remove_dir_all(&dir).unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));

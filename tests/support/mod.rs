@@ -155,3 +155,51 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join("tests/fixtures")
         .join(rel)
 }
+
+/// Polls `done` every 20 ms; fails the test after 20 s naming what it waited for.
+pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+impl Sandbox {
+    /// Runs the sleepy wizard (`e2e/sleepy.toml`) headless with its slow step sleeping
+    /// `sleep_s` seconds; returns once that step runs, with the child (stdout and stderr
+    /// piped) and the session folder, the only one in this sandbox.
+    pub fn start_slow_run(&self, answers: &Path, sleep_s: u32) -> (std::process::Child, PathBuf) {
+        use std::process::Stdio;
+        self.stub("lcscmd");
+        self.arm_sleep_once("slow");
+        let wizard = fixture("e2e/sleepy.toml");
+        let child = self
+            .lifeline()
+            .env("STUB_SLEEP", sleep_s.to_string())
+            .arg("run")
+            .arg(&wizard)
+            .arg("--answers")
+            .arg(answers)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn lifeline");
+        wait_for("the slow step to start", || {
+            self.invocations()
+                .iter()
+                .any(|l| l.starts_with("lcscmd slow"))
+        });
+        let dirs: Vec<PathBuf> = std::fs::read_dir(self.home().join("sessions"))
+            .expect("sessions folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        assert_eq!(dirs.len(), 1, "{dirs:?}");
+        (child, dirs[0].clone())
+    }
+}
