@@ -17,7 +17,7 @@ use support::{Sandbox, wait_for};
 fn restore_stub(sb: &Sandbox) {
     use std::os::unix::fs::PermissionsExt;
     let script = format!(
-        "#!/bin/sh\necho \"start $1 $$\" >> '{log}'\n\
+        "#!/bin/sh\necho \"start $1 $$\" >> '{log}'\necho \"restore $1 running\"\n\
          if [ -n \"$PRINT_FILE\" ] && [ \"$1\" = slow ]; then cat \"$PRINT_FILE\"; fi\n\
          if [ \"$1\" = slow ]; then sleep ${{SLOW:-3}}; fi\n\
          echo \"end $1 $$\" >> '{log}'\n\
@@ -689,8 +689,8 @@ fn case11b_a_planted_symlink_in_steps_is_not_followed() {
     }
     let victim = sb.write("victim", "precious\n");
     std::os::unix::fs::symlink(&victim, dir.join("steps/slow.2.out")).unwrap();
-    let _ = resume(&sb, &id_of(&dir), &a, &["--interrupted", "rerun"], &[("SLOW", "0")]);
-    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    let out = resume(&sb, &id_of(&dir), &a, &["--interrupted", "rerun"], &[("SLOW", "0")]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n", "{}", text(&out));
 }
 
 // 11c. A journal that is a FIFO does not hang `lifeline sessions`: it is listed with a reason.

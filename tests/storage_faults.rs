@@ -321,6 +321,8 @@ fn line_starts(bytes: &[u8]) -> Vec<usize> {
 }
 
 /// A copy of a session folder (journal replaced by `journal`), to open and repair.
+/// Copies a session into `to`, whose last component must be the session's id: a journal is
+/// refused in a folder named otherwise (issue 10).
 fn copy_session(from: &Path, to: &Path, journal: &[u8]) {
     std::fs::create_dir_all(to.join(lifeline::journal::WIZARDS_DIR)).unwrap();
     for entry in std::fs::read_dir(from.join(lifeline::journal::WIZARDS_DIR)).unwrap() {
@@ -343,7 +345,7 @@ fn a_last_record_torn_at_every_byte_is_set_aside_on_open_and_appending_goes_on()
     let starts = line_starts(&full);
     let last = starts[starts.len() - 2];
     for cut in last..full.len() {
-        let dir = scratch.path().join(format!("cut{cut}"));
+        let dir = scratch.path().join(format!("cut{cut}")).join(source.file_name().unwrap());
         copy_session(&source, &dir, &full[..cut]);
         let mut opened = store::open(&dir, None, None).unwrap();
         let kept = if cut == full.len() - 1 {
@@ -443,7 +445,7 @@ fn a_zeroed_tail_after_the_last_record_keeps_the_record() {
             b
         }),
     ] {
-        let dir = scratch.path().join(name);
+        let dir = scratch.path().join(name).join(source.file_name().unwrap());
         copy_session(&source, &dir, &bytes);
         let loaded = read_journal(&lifeline::journal::journal_path(&dir)).unwrap();
         assert_eq!(loaded.records, all, "{name}");
@@ -467,7 +469,7 @@ fn a_line_of_garbage_stops_the_load_wherever_it_is_and_nothing_is_rewritten() {
         let mut damaged = full[..at].to_vec();
         damaged.extend_from_slice(b"\x1b[2J rm -rf / this is not a journal line\n");
         damaged.extend_from_slice(&full[at..]);
-        let dir = scratch.path().join(format!("garbage{i}"));
+        let dir = scratch.path().join(format!("garbage{i}")).join(source.file_name().unwrap());
         copy_session(&source, &dir, &damaged);
         let err = match store::open(&dir, None, None) {
             Err(e) => e.to_string(),
@@ -491,7 +493,7 @@ fn a_line_of_garbage_stops_the_load_wherever_it_is_and_nothing_is_rewritten() {
     // (kept byte for byte) with a warning, and every record is kept.
     let mut damaged = full.clone();
     damaged.extend_from_slice(b"garbage without a newline");
-    let dir = scratch.path().join("garbage-tail");
+    let dir = scratch.path().join("garbage-tail").join(source.file_name().unwrap());
     copy_session(&source, &dir, &damaged);
     let opened = store::open(&dir, None, None).unwrap();
     assert_eq!(opened.warnings.len(), 1);
@@ -584,7 +586,7 @@ fn a_session_whose_creation_was_cut_short_is_refused_and_never_written() {
         ("empty", &full[..0]),
         ("torn-first", &full[..first_line / 2]),
     ] {
-        let dir = scratch.path().join(name);
+        let dir = scratch.path().join(name).join(source.file_name().unwrap());
         copy_session(&source, &dir, bytes);
         let err = match store::open(&dir, None, None) {
             Err(e) => e.to_string(),
