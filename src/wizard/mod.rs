@@ -7,6 +7,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod reach;
+pub mod rerun;
 pub mod rules;
 pub mod schema;
 pub mod spans;
