@@ -349,7 +349,8 @@ fn drive_and_report(
             outln!("== {step}");
             last_step = step.to_string();
         }
-        outln!("   {line}");
+        // Escape sequences a program printed never reach the operator's terminal raw.
+        outln!("   {}", lifeline::exec::terminal::neutralize(line));
     })
     .map_err(|e| Failure {
         code: 1,
