@@ -154,7 +154,7 @@ pub fn render_step(
         check,
         checklist: def.checklist.iter().map(|c| fill(c, None)).collect(),
         asks: def.input.iter().chain(&def.inputs).cloned().collect(),
-        confirm: def.confirm.clone(),
+        confirm: def.confirm.as_deref().map(|c| fill(c, None)),
         server: def.server.as_deref().map(|s| fill(s, None)),
         optional: false,
         decided_by: None,

@@ -298,7 +298,10 @@ impl<'a> Engine<'a> {
             && !record.confirmed
             && self.runs_for_real(step.def)
         {
-            return Need::Confirm { word: word.clone() };
+            // A confirmation may name what it protects (`confirm = "{{target_pool_fqdn}}"`).
+            return Need::Confirm {
+                word: self.render_text(step, word),
+            };
         }
         match step.def.kind {
             StepKind::Manual => {
@@ -949,6 +952,7 @@ pub fn templates_of(def: &StepDef) -> Vec<&str> {
     let mut t: Vec<&str> = def.argv.iter().map(String::as_str).collect();
     t.extend(def.body.as_deref());
     t.extend(def.server.as_deref());
+    t.extend(def.confirm.as_deref());
     t.extend(def.cwd.as_deref());
     t.extend(def.stdin.as_deref());
     t.extend(def.env.values().map(String::as_str));
