@@ -247,6 +247,7 @@ impl Rules<'_> {
             ("body", &step.body, true),
             ("drill_output", &step.drill_output, true),
             ("server", &step.server, true),
+            ("confirm", &step.confirm, true),
             ("cwd", &step.cwd, false),
             ("stdin", &step.stdin, false),
         ] {
