@@ -522,6 +522,25 @@ impl Trial<'_> {
     fn second_driver_from_another_host(&mut self, child: &mut Child, round: usize) -> Ended {
         let dir = self.session_dir().unwrap();
         let pid = child.id() as i32;
+        // The first driver must hold the lock before it is paused: paused earlier, the lock is
+        // free (its last holder is dead) and a second driver rightly takes it over.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return Ended::Exited(status);
+            }
+            let held = lifeline::journal::read_holder(&dir).is_some_and(|h| h.pid == pid as u32)
+                && lifeline::journal::is_locked(&dir);
+            if held {
+                break;
+            }
+            if Instant::now() > deadline {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                return Ended::Killed;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         signal_verified(self.sb, pid, libc::SIGSTOP);
         let before = std::fs::read(dir.join("journal.jsonl")).unwrap_or_default();
         let id = dir.file_name().unwrap().to_str().unwrap().to_string();
