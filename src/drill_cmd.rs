@@ -69,7 +69,11 @@ pub fn drill(
 fn print_list(scenarios: &[LoadedScenario]) {
     outln!(
         "{:<24} {:<24} {:<24} {:>6}  {:>8}  TITLE",
-        "SCENARIO", "LOSS", "TOPOLOGY", "FAULTS", "TARGET"
+        "SCENARIO",
+        "LOSS",
+        "TOPOLOGY",
+        "FAULTS",
+        "TARGET"
     );
     for s in scenarios {
         let target = s

@@ -85,8 +85,12 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
                 (AppSetup::Session(Box::new(setup)), Some(lock))
             }
             Start::Drill { scenario } => {
-                let opened =
-                    start_drill(&home, catalog, scenario.as_deref(), inventory_path.as_deref())?;
+                let opened = start_drill(
+                    &home,
+                    catalog,
+                    scenario.as_deref(),
+                    inventory_path.as_deref(),
+                )?;
                 let inventory = match &opened.inventory_text {
                     Some(text) => {
                         Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?)

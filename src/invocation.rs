@@ -75,7 +75,10 @@ mod tests {
     #[cfg(unix)]
     fn paths_with_spaces_or_quotes_are_quoted_for_the_shell() {
         assert_eq!(shell_quote("/opt/x/lifeline"), "/opt/x/lifeline");
-        assert_eq!(shell_quote("/opt/my tools/lifeline"), "'/opt/my tools/lifeline'");
+        assert_eq!(
+            shell_quote("/opt/my tools/lifeline"),
+            "'/opt/my tools/lifeline'"
+        );
         assert_eq!(shell_quote("/o'k/lifeline"), r"'/o'\''k/lifeline'");
     }
 }

@@ -15,7 +15,13 @@ fn plan_into_a_closed_pipe_exits_quietly_with_zero() {
     let sb = Sandbox::new();
     let mut child = sb
         .lifeline()
-        .args(["plan", "--topology", "enterprise-expanded", "--lost", "front-end,back-end"])
+        .args([
+            "plan",
+            "--topology",
+            "enterprise-expanded",
+            "--lost",
+            "front-end,back-end",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -66,7 +72,10 @@ fn a_headless_run_whose_reader_went_away_runs_to_its_end() {
         sb.invocations()
     );
     let journal = std::fs::read_to_string(dir.join("journal.jsonl")).expect("journal");
-    assert!(journal.contains("\"type\":\"session-finished\""), "{journal}");
+    assert!(
+        journal.contains("\"type\":\"session-finished\""),
+        "{journal}"
+    );
     let slow_out = std::fs::read_dir(dir.join("steps"))
         .expect("steps folder")
         .map(|e| e.expect("entry").path())

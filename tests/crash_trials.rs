@@ -556,6 +556,8 @@ impl Trial<'_> {
             .stdin(Stdio::null())
             .output()
             .unwrap();
+        // Read before the first driver goes on: once continued, it appends again.
+        let after = std::fs::read(dir.join("journal.jsonl")).unwrap_or_default();
         signal_verified(self.sb, pid, libc::SIGCONT);
         self.tally.second_host_drivers += 1;
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -565,8 +567,14 @@ impl Trial<'_> {
                 out.status.code()
             ));
         }
-        if std::fs::read(dir.join("journal.jsonl")).unwrap_or_default() != before {
-            self.fail(format!("round {round}: the refused second driver wrote to the journal"));
+        if after != before {
+            let tail =
+                String::from_utf8_lossy(after.get(before.len().min(after.len())..).unwrap_or(&[]));
+            self.fail(format!(
+                "round {round}: the refused second driver wrote to the journal ({} -> {} bytes: {tail:?}); its stderr: {stderr}",
+                before.len(),
+                after.len()
+            ));
         }
         match Self::wait_up_to(child, KILL_WINDOW_MS) {
             Some(status) => Ended::Exited(status),
@@ -733,7 +741,10 @@ fn kill_verified_supervisor(dir: &Path, stem: &str, supervisor_pid: u32) {
 fn start_time(pid: i32) -> Option<String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let close = stat.rfind(')')?;
-    stat[close + 1..].split_whitespace().nth(19).map(str::to_string)
+    stat[close + 1..]
+        .split_whitespace()
+        .nth(19)
+        .map(str::to_string)
 }
 
 /// True for a live, non-zombie process whose environment names this sandbox's home.
@@ -743,7 +754,10 @@ fn ours(sb: &Sandbox, pid: i32) -> bool {
     }
     let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
-        .and_then(|s| s.rfind(')').map(|i| s[i + 1..].trim_start().starts_with('Z')))
+        .and_then(|s| {
+            s.rfind(')')
+                .map(|i| s[i + 1..].trim_start().starts_with('Z'))
+        })
         .unwrap_or(true);
     let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) else {
         return false;

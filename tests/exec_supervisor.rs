@@ -289,7 +289,10 @@ mod linux {
                 // on_interrupt policy decides (issue 10), never "cancelled".
                 assert_eq!(report.outcome, None, "{report:?}");
                 let message = report.message.as_deref().unwrap_or_default();
-                assert!(message.contains("interrupted by a shutdown signal"), "{message}");
+                assert!(
+                    message.contains("interrupted by a shutdown signal"),
+                    "{message}"
+                );
             } else {
                 assert_eq!(report.outcome, Some(Outcome::Cancelled), "{report:?}");
                 assert_eq!(report.message.as_deref(), Some("cancelled by the operator"));

@@ -50,7 +50,10 @@ fn log_lines(sb: &Sandbox) -> Vec<String> {
 }
 
 fn count(sb: &Sandbox, prefix: &str) -> usize {
-    log_lines(sb).iter().filter(|l| l.starts_with(prefix)).count()
+    log_lines(sb)
+        .iter()
+        .filter(|l| l.starts_with(prefix))
+        .count()
 }
 
 fn start_run(sb: &Sandbox, wizard: &Path, answers: &Path, env: &[(&str, &str)]) -> Child {
@@ -107,7 +110,10 @@ fn text(out: &Output) -> String {
 fn start_time(pid: i32) -> Option<String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let close = stat.rfind(')')?;
-    stat[close + 1..].split_whitespace().nth(19).map(str::to_string)
+    stat[close + 1..]
+        .split_whitespace()
+        .nth(19)
+        .map(str::to_string)
 }
 
 /// True when `pid` is a live process of this sandbox: its environment names our home.
@@ -125,7 +131,10 @@ fn ours(sb: &Sandbox, pid: i32) -> bool {
 fn alive(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
-        .and_then(|s| s.rfind(')').map(|i| !s[i + 1..].trim_start().starts_with('Z')))
+        .and_then(|s| {
+            s.rfind(')')
+                .map(|i| !s[i + 1..].trim_start().starts_with('Z'))
+        })
         .unwrap_or(false)
 }
 
@@ -243,7 +252,10 @@ fn case01b_a_failure_found_on_reattach_waits_for_a_decision() {
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert_eq!(count(&sb, "start slow"), 1, "{:?}", log_lines(&sb));
 
-    let decided = sb.write("decided.toml", "[failed]\nslow = \"skip: checked by hand\"\n");
+    let decided = sb.write(
+        "decided.toml",
+        "[failed]\nslow = \"skip: checked by hand\"\n",
+    );
     let out = resume(&sb, &id_of(&dir), &decided, &[], &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(count(&sb, "start slow"), 1, "{:?}", log_lines(&sb));
@@ -267,12 +279,23 @@ fn case02_a_dead_supervisor_leaves_no_copy_running_beside_the_rerun() {
     signal_ours(&sb, supervisor, libc::SIGKILL);
     let status = wait_child(&mut run, Duration::from_secs(30)).expect("lifeline stops");
     assert_eq!(status.code(), Some(3), "the live lifeline asks");
-    let out = resume(&sb, &id_of(&dir), &a, &["--interrupted", "rerun"], &[("SLOW", "4")]);
+    let out = resume(
+        &sb,
+        &id_of(&dir),
+        &a,
+        &["--interrupted", "rerun"],
+        &[("SLOW", "4")],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     // Past the moment the first copy would have finished.
     std::thread::sleep(Duration::from_secs(5));
     assert_eq!(count(&sb, "start slow"), 2, "{:?}", log_lines(&sb));
-    assert_eq!(count(&sb, "end slow"), 1, "two copies finished: {:?}", log_lines(&sb));
+    assert_eq!(
+        count(&sb, "end slow"),
+        1,
+        "two copies finished: {:?}",
+        log_lines(&sb)
+    );
 }
 
 // 3. A slow start: the launcher gives up waiting and the attempt is abandoned for good; the
@@ -330,7 +353,13 @@ fn case03b_a_resume_before_the_claim_never_doubles_the_attempt() {
     signal_ours(&sb, run.id() as i32, libc::SIGKILL);
     let _ = run.wait();
     let dir = only_session(&sb);
-    let out = resume(&sb, &id_of(&dir), &a, &["--interrupted", "rerun"], &[("SLOW", "0")]);
+    let out = resume(
+        &sb,
+        &id_of(&dir),
+        &a,
+        &["--interrupted", "rerun"],
+        &[("SLOW", "0")],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(count(&sb, "start slow"), 1, "{:?}", log_lines(&sb));
@@ -341,7 +370,15 @@ fn case03b_a_resume_before_the_claim_never_doubles_the_attempt() {
 fn separate_identity() -> Option<Vec<&'static str>> {
     for args in [
         vec!["--pid", "--fork", "--mount-proc", "--uts", "--kill-child"],
-        vec!["--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "--uts", "--kill-child"],
+        vec![
+            "--user",
+            "--map-root-user",
+            "--pid",
+            "--fork",
+            "--mount-proc",
+            "--uts",
+            "--kill-child",
+        ],
     ] {
         let ok = Command::new("unshare")
             .args(&args)
@@ -401,18 +438,27 @@ fn case04_a_step_running_on_another_host_is_followed_never_rerun() {
         .stdin(Stdio::null())
         .spawn()
         .expect("console A");
-    wait_for("the slow step to start on alpha", || count(&sb, "start slow") == 1);
+    wait_for("the slow step to start on alpha", || {
+        count(&sb, "start slow") == 1
+    });
     std::fs::write(&go, "").unwrap();
     let dir = only_session(&sb);
-    wait_for("console A to be gone", || {
-        !journal_locked(&dir)
-    });
+    wait_for("console A to be gone", || !journal_locked(&dir));
     let started = Instant::now();
-    let out = resume(&sb, &id_of(&dir), &a, &["--interrupted", "rerun"], &[("HOSTNAME", "beta"), ("SLOW", "5")]);
+    let out = resume(
+        &sb,
+        &id_of(&dir),
+        &a,
+        &["--interrupted", "rerun"],
+        &[("HOSTNAME", "beta"), ("SLOW", "5")],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(count(&sb, "start slow"), 1, "{:?}", log_lines(&sb));
     assert_eq!(count(&sb, "end slow"), 1, "{:?}", log_lines(&sb));
-    assert!(started.elapsed() > Duration::from_secs(1), "B waited for alpha's step");
+    assert!(
+        started.elapsed() > Duration::from_secs(1),
+        "B waited for alpha's step"
+    );
     let pid = console_a.id() as i32;
     signal_ours(&sb, pid, libc::SIGKILL);
     let _ = console_a.wait();
@@ -436,7 +482,13 @@ fn case05_a_removed_lock_file_never_gives_two_drivers() {
     wait_for("the slow step to start", || count(&sb, "start slow") == 1);
     let dir = only_session(&sb);
     std::fs::remove_file(dir.join("lock")).unwrap();
-    let second = resume(&sb, &id_of(&dir), &a, &["--interrupted", "rerun"], &[("SLOW", "3")]);
+    let second = resume(
+        &sb,
+        &id_of(&dir),
+        &a,
+        &["--interrupted", "rerun"],
+        &[("SLOW", "3")],
+    );
     assert_ne!(second.status.code(), Some(0), "{}", text(&second));
     assert!(
         String::from_utf8_lossy(&second.stderr).contains("is driven by"),
@@ -444,7 +496,13 @@ fn case05_a_removed_lock_file_never_gives_two_drivers() {
         text(&second)
     );
     let _ = wait_child(&mut run, Duration::from_secs(30));
-    let out = resume(&sb, &id_of(&dir), &a, &["--interrupted", "rerun"], &[("SLOW", "0")]);
+    let out = resume(
+        &sb,
+        &id_of(&dir),
+        &a,
+        &["--interrupted", "rerun"],
+        &[("SLOW", "0")],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(count(&sb, "start slow"), 1, "{:?}", log_lines(&sb));
     lifeline::journal::read_journal(&dir.join("journal.jsonl")).expect("the journal loads");
@@ -458,10 +516,15 @@ fn case05b_a_symlinked_journal_is_refused() {
     restore_stub(&sb);
     let w = wizard(&sb, "rerun", "", "");
     let a = answers(&sb, "");
-    let out = start_run(&sb, &w, &a, &[("SLOW", "0")]).wait_with_output().unwrap();
+    let out = start_run(&sb, &w, &a, &[("SLOW", "0")])
+        .wait_with_output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let first = only_session(&sb);
-    let twin = sb.home().join("sessions").join(format!("{}-twin", id_of(&first)));
+    let twin = sb
+        .home()
+        .join("sessions")
+        .join(format!("{}-twin", id_of(&first)));
     std::fs::create_dir(&twin).unwrap();
     for entry in std::fs::read_dir(&first).unwrap().flatten() {
         let name = entry.file_name();
@@ -479,7 +542,11 @@ fn case05b_a_symlinked_journal_is_refused() {
     let before = std::fs::read(first.join("journal.jsonl")).unwrap();
     let out = resume(&sb, &id_of(&twin), &a, &[], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("symbolic link"),
+        "{}",
+        text(&out)
+    );
     assert_eq!(std::fs::read(first.join("journal.jsonl")).unwrap(), before);
 }
 
@@ -500,7 +567,11 @@ fn case06_take_over_never_signals_a_stranger() {
     let mut stranger = sb.lifeline();
     let mut stranger = Command::new("sleep")
         .arg("30")
-        .envs(stranger.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
+        .envs(
+            stranger
+                .get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
         .spawn()
         .expect("stranger");
     let _ = &mut stranger;
@@ -509,7 +580,13 @@ fn case06_take_over_never_signals_a_stranger() {
         serde_json::from_slice(&std::fs::read(&holder_path).unwrap()).unwrap();
     holder["pid"] = serde_json::json!(stranger.id());
     std::fs::write(&holder_path, serde_json::to_vec(&holder).unwrap()).unwrap();
-    let out = resume(&sb, &id_of(&dir), &a, &["--take-over", "operator moved consoles"], &[]);
+    let out = resume(
+        &sb,
+        &id_of(&dir),
+        &a,
+        &["--take-over", "operator moved consoles"],
+        &[],
+    );
     assert_ne!(out.status.code(), Some(0), "{}", text(&out));
     std::thread::sleep(Duration::from_millis(300));
     assert!(
@@ -530,9 +607,16 @@ fn case07_a_secret_in_cwd_is_not_written_to_the_spec() {
     const SECRET: &str = "S3cretDir-9271";
     std::fs::create_dir_all(sb.root.path().join("work").join(SECRET)).unwrap();
     let cwd = format!("cwd = \"{}/work/{{{{pw}}}}\"", sb.root.path().display());
-    let w = wizard(&sb, "rerun", &cwd, "[[inputs]]\nid = \"pw\"\nkind = \"secret\"\nlabel = \"Secret\"\n");
+    let w = wizard(
+        &sb,
+        "rerun",
+        &cwd,
+        "[[inputs]]\nid = \"pw\"\nkind = \"secret\"\nlabel = \"Secret\"\n",
+    );
     let a = answers(&sb, &format!("[answers]\npw = \"{SECRET}\"\n"));
-    let out = start_run(&sb, &w, &a, &[("SLOW", "0")]).wait_with_output().unwrap();
+    let out = start_run(&sb, &w, &a, &[("SLOW", "0")])
+        .wait_with_output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let dir = only_session(&sb);
     let spec = std::fs::read_to_string(dir.join("steps/slow.1.spec.json")).unwrap();
@@ -546,7 +630,11 @@ fn peak_rss_while(pid: u32, child: &mut Child) -> u64 {
         if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
             && let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:"))
         {
-            let kb: u64 = line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+            let kb: u64 = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
             peak = peak.max(kb * 1024);
         }
         if let Ok(Some(_)) = child.try_wait() {
@@ -574,7 +662,11 @@ fn case08_a_long_line_keeps_memory_flat_and_the_output_is_capped() {
             f.write_all(&chunk).unwrap();
         }
     }
-    let env = [("PRINT_FILE", big.to_str().unwrap()), ("SLOW", "0"), ("LIFELINE_MAX_OUTPUT", "40M")];
+    let env = [
+        ("PRINT_FILE", big.to_str().unwrap()),
+        ("SLOW", "0"),
+        ("LIFELINE_MAX_OUTPUT", "40M"),
+    ];
     let mut run = start_run(&sb, &w, &a, &env);
     let pid = run.id();
     // Drain stdout so the pipe never blocks lifeline.
@@ -590,8 +682,13 @@ fn case08_a_long_line_keeps_memory_flat_and_the_output_is_capped() {
     assert!(peak < 64 << 20, "peak RSS {} MiB", peak >> 20);
     assert!(printed < 1 << 20, "headless printed {printed} bytes");
     let dir = only_session(&sb);
-    let out = std::fs::metadata(dir.join("steps/slow.1.out")).unwrap().len();
-    assert!(out < (40 << 20) + 4096 && out >= 40 << 20, "output file {out} bytes");
+    let out = std::fs::metadata(dir.join("steps/slow.1.out"))
+        .unwrap()
+        .len();
+    assert!(
+        out < (40 << 20) + 4096 && out >= 40 << 20,
+        "output file {out} bytes"
+    );
     let tail = std::fs::read(dir.join("steps/slow.1.out")).unwrap();
     assert!(String::from_utf8_lossy(&tail[tail.len() - 300..]).contains("reached its limit"));
 }
@@ -621,8 +718,14 @@ fn case09_a_timeout_ends_setsid_descendants() {
     let a = answers(&sb, "");
     let out = start_run(&sb, &w, &a, &[]).wait_with_output().unwrap();
     assert_ne!(out.status.code(), Some(0), "{}", text(&out));
-    let escaped: i32 = std::fs::read_to_string(&pidfile).unwrap().trim().parse().unwrap();
-    wait_for("the escaped descendant to be ended", || !alive(escaped) || !ours(&sb, escaped));
+    let escaped: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    wait_for("the escaped descendant to be ended", || {
+        !alive(escaped) || !ours(&sb, escaped)
+    });
 }
 
 // 10. Escape sequences in a step's output never reach the terminal raw (headless stdout, the
@@ -633,19 +736,37 @@ fn case10_escape_sequences_are_neutralised_where_output_is_shown() {
     restore_stub(&sb);
     let w = wizard(&sb, "rerun", "", "");
     let a = answers(&sb, "");
-    let print = sb.write("print", "\x1b]52;c;aGVsbG8=\x07\x1b]0;pwned\x07\x1b[2Jvisible\n");
-    let out = start_run(&sb, &w, &a, &[("PRINT_FILE", print.to_str().unwrap()), ("SLOW", "0")])
-        .wait_with_output()
-        .unwrap();
+    let print = sb.write(
+        "print",
+        "\x1b]52;c;aGVsbG8=\x07\x1b]0;pwned\x07\x1b[2Jvisible\n",
+    );
+    let out = start_run(
+        &sb,
+        &w,
+        &a,
+        &[("PRINT_FILE", print.to_str().unwrap()), ("SLOW", "0")],
+    )
+    .wait_with_output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!out.stdout.contains(&0x1b), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("visible"));
     let dir = only_session(&sb);
-    let report = sb.lifeline().args(["report", &id_of(&dir), "--format", "md"]).output().unwrap();
+    let report = sb
+        .lifeline()
+        .args(["report", &id_of(&dir), "--format", "md"])
+        .output()
+        .unwrap();
     assert!(report.status.success(), "{}", text(&report));
-    assert!(!report.stdout.contains(&0x1b), "md report holds a raw escape");
+    assert!(
+        !report.stdout.contains(&0x1b),
+        "md report holds a raw escape"
+    );
     let raw = std::fs::read(dir.join("steps/slow.1.out")).unwrap();
-    assert!(raw.windows(5).any(|w| w == b"\x1b]52;"), "the .out file keeps raw bytes");
+    assert!(
+        raw.windows(5).any(|w| w == b"\x1b]52;"),
+        "the .out file keeps raw bytes"
+    );
 }
 
 // 11a. An existing home or session folder with loose permissions is repaired (with a warning).
@@ -657,14 +778,24 @@ fn case11a_loose_folder_modes_are_repaired_with_a_warning() {
     let w = wizard(&sb, "rerun", "", "");
     let a = answers(&sb, "");
     std::fs::set_permissions(sb.home(), std::fs::Permissions::from_mode(0o777)).unwrap();
-    let out = start_run(&sb, &w, &a, &[("SLOW", "0")]).wait_with_output().unwrap();
+    let out = start_run(&sb, &w, &a, &[("SLOW", "0")])
+        .wait_with_output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("warning"), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("warning"),
+        "{}",
+        text(&out)
+    );
     let mode = std::fs::metadata(sb.home()).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
     let dir = only_session(&sb);
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let list = sb.lifeline().args(["report", &id_of(&dir), "--format", "md"]).output().unwrap();
+    let list = sb
+        .lifeline()
+        .args(["report", &id_of(&dir), "--format", "md"])
+        .output()
+        .unwrap();
     assert!(list.status.success(), "{}", text(&list));
     let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700, "{}", text(&list));
@@ -689,8 +820,19 @@ fn case11b_a_planted_symlink_in_steps_is_not_followed() {
     }
     let victim = sb.write("victim", "precious\n");
     std::os::unix::fs::symlink(&victim, dir.join("steps/slow.2.out")).unwrap();
-    let out = resume(&sb, &id_of(&dir), &a, &["--interrupted", "rerun"], &[("SLOW", "0")]);
-    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n", "{}", text(&out));
+    let out = resume(
+        &sb,
+        &id_of(&dir),
+        &a,
+        &["--interrupted", "rerun"],
+        &[("SLOW", "0")],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "precious\n",
+        "{}",
+        text(&out)
+    );
 }
 
 // 11c. A journal that is a FIFO does not hang `lifeline sessions`: it is listed with a reason.

@@ -24,8 +24,7 @@ use support::{Sandbox, fixture};
 const SC_OUTPUT: &str = "SERVICE_NAME: RTCSRV\nDISPLAY_NAME: Office Communications Server Front-End\n        STATE              : 4  RUNNING\n";
 
 /// What the `sqlcmd` checks look for: `master ONLINE`, `RTC ONLINE`, a valid backup set.
-const SQLCMD_OUTPUT: &str =
-    "name    state_desc\nmaster  ONLINE\nRTC     ONLINE\nBackupType  Position\n1  1\nThe backup set on file 1 is valid.\n";
+const SQLCMD_OUTPUT: &str = "name    state_desc\nmaster  ONLINE\nRTC     ONLINE\nBackupType  Position\n1  1\nThe backup set on file 1 is valid.\n";
 
 /// A sandbox with the stubs a real run calls.
 fn stubbed() -> Sandbox {

@@ -345,7 +345,10 @@ fn a_last_record_torn_at_every_byte_is_set_aside_on_open_and_appending_goes_on()
     let starts = line_starts(&full);
     let last = starts[starts.len() - 2];
     for cut in last..full.len() {
-        let dir = scratch.path().join(format!("cut{cut}")).join(source.file_name().unwrap());
+        let dir = scratch
+            .path()
+            .join(format!("cut{cut}"))
+            .join(source.file_name().unwrap());
         copy_session(&source, &dir, &full[..cut]);
         let mut opened = store::open(&dir, None, None).unwrap();
         let kept = if cut == full.len() - 1 {
@@ -469,7 +472,10 @@ fn a_line_of_garbage_stops_the_load_wherever_it_is_and_nothing_is_rewritten() {
         let mut damaged = full[..at].to_vec();
         damaged.extend_from_slice(b"\x1b[2J rm -rf / this is not a journal line\n");
         damaged.extend_from_slice(&full[at..]);
-        let dir = scratch.path().join(format!("garbage{i}")).join(source.file_name().unwrap());
+        let dir = scratch
+            .path()
+            .join(format!("garbage{i}"))
+            .join(source.file_name().unwrap());
         copy_session(&source, &dir, &damaged);
         let err = match store::open(&dir, None, None) {
             Err(e) => e.to_string(),
@@ -493,7 +499,10 @@ fn a_line_of_garbage_stops_the_load_wherever_it_is_and_nothing_is_rewritten() {
     // (kept byte for byte) with a warning, and every record is kept.
     let mut damaged = full.clone();
     damaged.extend_from_slice(b"garbage without a newline");
-    let dir = scratch.path().join("garbage-tail").join(source.file_name().unwrap());
+    let dir = scratch
+        .path()
+        .join("garbage-tail")
+        .join(source.file_name().unwrap());
     copy_session(&source, &dir, &damaged);
     let opened = store::open(&dir, None, None).unwrap();
     assert_eq!(opened.warnings.len(), 1);

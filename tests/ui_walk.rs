@@ -106,7 +106,10 @@ fn probe(pty: &mut Pty, kind: &str, footer: &str) {
         assert_eq!(pty.footer(), footer, "{kind}: Esc");
     }
     let opened = press_and_wait_change(pty, "q", footer);
-    assert!(opened.contains("y quit") || opened.contains("y yes"), "{kind}: q: {opened}");
+    assert!(
+        opened.contains("y quit") || opened.contains("y yes"),
+        "{kind}: q: {opened}"
+    );
     let back = press_and_wait_change(pty, "n", &opened);
     assert_eq!(back, footer, "{kind}: staying after q");
 }
@@ -189,8 +192,14 @@ fn walk(scenario_row: usize, id: &str) {
         if k == "ended" {
             let screen = pty.contents();
             assert!(screen.contains("Drill score"), "{id}: {screen}");
-            assert!(screen.contains("target"), "{id}: the score shows the target: {screen}");
-            assert!(!screen.contains("0 of 0 faults"), "{id}: the faults are scored: {screen}");
+            assert!(
+                screen.contains("target"),
+                "{id}: the score shows the target: {screen}"
+            );
+            assert!(
+                !screen.contains("0 of 0 faults"),
+                "{id}: the faults are scored: {screen}"
+            );
             probe(&mut pty, k, &footer);
             pty.send("q");
             assert!(pty.wait_exit().success(), "{id}");

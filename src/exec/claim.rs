@@ -63,7 +63,9 @@ pub fn try_claim(path: &Path, claim: &Claim) -> io::Result<bool> {
         .parent()
         .ok_or_else(|| io::Error::other("a claim needs a directory"))?;
     let json = serde_json::to_vec_pretty(claim).map_err(io::Error::other)?;
-    let mut tmp = tempfile::Builder::new().prefix(".claim-").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".claim-")
+        .tempfile_in(dir)?;
     tmp.write_all(&json)?;
     tmp.write_all(b"\n")?;
     tmp.as_file().sync_all()?;
@@ -72,7 +74,11 @@ pub fn try_claim(path: &Path, claim: &Claim) -> io::Result<bool> {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
         // A file system without hard links: an exclusive create (a reader may then briefly
         // see an empty claim, which `read_claim` treats as "being written").
-        Err(_) => match super::status::private_options().write(true).create_new(true).open(path) {
+        Err(_) => match super::status::private_options()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
             Ok(mut file) => {
                 file.write_all(&json)?;
                 file.sync_all()?;

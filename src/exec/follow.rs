@@ -177,7 +177,11 @@ fn split_lines(chunk: &[u8], partial: &mut Partial, on_line: &mut dyn FnMut(&str
     }
     let body_text = std::str::from_utf8(body).ok();
     match body_text {
-        Some(text) if text.split_terminator('\n').all(|l| l.len() <= SHOWN_LINE_LIMIT) => {
+        Some(text)
+            if text
+                .split_terminator('\n')
+                .all(|l| l.len() <= SHOWN_LINE_LIMIT) =>
+        {
             for line in text.split_terminator('\n') {
                 let line = line.strip_suffix('\r').unwrap_or(line);
                 on_line(&super::terminal::neutralize(line));

@@ -9,11 +9,11 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::claim::{Claim, ClaimedBy, read_claim, try_claim};
 use super::follow::{OutputFollower, tail_of_file};
 use super::status::{
     PidRecord, StatusRecord, create_private_dir, process_alive, read_json, write_json_replace,
 };
-use super::claim::{Claim, ClaimedBy, read_claim, try_claim};
 use super::supervisor::{Handover, SUPERVISE_MODE, SuperviseSpec};
 use super::{ExecError, StepFiles, TAIL_LINES, step_stem};
 use crate::session::engine::{ExecRequest, RunReport};
@@ -65,7 +65,12 @@ pub fn output_cap() -> Option<u64> {
         Some((i, 'G')) => (&v[..i], 1 << 30),
         _ => (&v[..], 1),
     };
-    Some(digits.trim().parse::<u64>().map_or(DEFAULT, |n| n.saturating_mul(unit)))
+    Some(
+        digits
+            .trim()
+            .parse::<u64>()
+            .map_or(DEFAULT, |n| n.saturating_mul(unit)),
+    )
 }
 
 /// A supervisor that took a step.

@@ -94,7 +94,11 @@ pub fn step_stem(step: &str, attempt: u32) -> String {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(step.as_bytes());
         let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-        let head: String = safe.trim_start_matches('.').chars().take(MAX_STEM_KEY / 2).collect();
+        let head: String = safe
+            .trim_start_matches('.')
+            .chars()
+            .take(MAX_STEM_KEY / 2)
+            .collect();
         return format!("{head}-{hash}.{attempt}");
     }
     if safe == step && !step.starts_with('.') {

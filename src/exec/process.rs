@@ -299,7 +299,9 @@ fn tie_to_parent(cmd: &mut Command) {
                 return Err(io::Error::last_os_error());
             }
             if libc::getppid() != parent {
-                return Err(io::Error::other("the supervisor ended before the step started"));
+                return Err(io::Error::other(
+                    "the supervisor ended before the step started",
+                ));
             }
             Ok(())
         });

@@ -18,13 +18,13 @@ use serde::{Deserialize, Serialize};
 
 use super::claim::{Claim, ClaimedBy, try_claim};
 use super::process::{ChildEnd, ChildSpec, run_child};
-use crate::session::event::Outcome;
 use super::redact::redact;
 use super::status::{
     PidRecord, StatusRecord, open_append_private, start_token, write_json_atomic,
     write_json_replace,
 };
 use super::{CANCELLED, StepFiles};
+use crate::session::event::Outcome;
 
 /// The supervisor's exit code when not even its status file could be written (a full disk,
 /// a read-only or deleted session folder): the launcher says so instead of "no status".
@@ -150,7 +150,10 @@ fn supervise(args: &SuperviseArgs, handover: impl Read) -> i32 {
     install_stop_handler();
     // Descendants whose parent exits (a daemonising script) stay in this process's tree.
     super::tree::become_subreaper();
-    if let Some(ms) = std::env::var(STALL_HOOK).ok().and_then(|v| v.parse::<u64>().ok()) {
+    if let Some(ms) = std::env::var(STALL_HOOK)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
         std::thread::sleep(Duration::from_millis(ms));
     }
     let files = StepFiles::new(&args.session_dir, &args.stem);
@@ -209,7 +212,10 @@ fn was_interrupted(files: &StepFiles, end: &ChildEnd) -> bool {
         return false;
     }
     #[cfg(unix)]
-    let by_signal = matches!(end.signal, Some(libc::SIGTERM | libc::SIGHUP | libc::SIGINT));
+    let by_signal = matches!(
+        end.signal,
+        Some(libc::SIGTERM | libc::SIGHUP | libc::SIGINT)
+    );
     #[cfg(not(unix))]
     let by_signal = false;
     if by_signal && !STOP_SIGNAL.load(Ordering::SeqCst) {

@@ -44,7 +44,8 @@ impl Machine {
     pub fn is_here(&self) -> bool {
         let here = Machine::current();
         let short = |h: &str| h.split('.').next().unwrap_or(h).to_ascii_lowercase();
-        let same_host = self.host.eq_ignore_ascii_case(&here.host) || short(&self.host) == short(&here.host);
+        let same_host =
+            self.host.eq_ignore_ascii_case(&here.host) || short(&self.host) == short(&here.host);
         same_host && self.same_boot_as(&here)
     }
 
@@ -161,13 +162,18 @@ mod platform {
             return false;
         }
         let want = format!("{TOKEN_VAR}={token}");
-        bytes.split(|&b| b == 0).any(|entry| entry == want.as_bytes())
+        bytes
+            .split(|&b| b == 0)
+            .any(|entry| entry == want.as_bytes())
     }
 
     fn zombie(pid: u32) -> bool {
         std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .ok()
-            .and_then(|s| s.rfind(')').map(|i| s[i + 1..].trim_start().starts_with('Z')))
+            .and_then(|s| {
+                s.rfind(')')
+                    .map(|i| s[i + 1..].trim_start().starts_with('Z'))
+            })
             .unwrap_or(true)
     }
 
@@ -178,7 +184,11 @@ mod platform {
         };
         let mut found = Vec::new();
         for entry in entries.flatten() {
-            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
                 continue;
             };
             if pid <= 1 || pid == me || !carries(pid, token) || zombie(pid) {
@@ -197,7 +207,8 @@ mod platform {
             return;
         };
         // Re-read right before the signal: still the same process, still carrying the token.
-        if pid <= 1 || start_token(m.pid) != m.start || m.start.is_none() || !carries(m.pid, token) {
+        if pid <= 1 || start_token(m.pid) != m.start || m.start.is_none() || !carries(m.pid, token)
+        {
             return;
         }
         let sig = if force { libc::SIGKILL } else { libc::SIGTERM };
@@ -255,7 +266,10 @@ mod tests {
         while members(&token).is_empty() && start.elapsed().as_secs() < 5 {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        assert_eq!(members(&token).iter().map(|m| m.pid).collect::<Vec<_>>(), [pid]);
+        assert_eq!(
+            members(&token).iter().map(|m| m.pid).collect::<Vec<_>>(),
+            [pid]
+        );
         assert!(members("another-token").iter().all(|m| m.pid != pid));
         // `sleep` is our own child: its zombie is reaped by wait below; end_all sees it gone.
         let waiter = std::thread::spawn(move || child.wait());

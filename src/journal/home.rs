@@ -59,8 +59,9 @@ pub fn keep_private(dir: &Path) -> Result<Option<String>, String> {
         }
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-                .map_err(|e| format!("its mode {mode:o} lets others in and cannot be repaired: {e}"))?;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| {
+                format!("its mode {mode:o} lets others in and cannot be repaired: {e}")
+            })?;
             return Ok(Some(format!(
                 "'{}' had mode {mode:o} (others could read or change sessions); it is now 700",
                 dir.display()

@@ -73,10 +73,14 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>, JournalError> {
     };
     let meta = fs::symlink_metadata(path).map_err(JournalError::io("read", path))?;
     if meta.file_type().is_symlink() {
-        return Err(refuse("it is a symbolic link; a session's journal must be its own file"));
+        return Err(refuse(
+            "it is a symbolic link; a session's journal must be its own file",
+        ));
     }
     if !meta.is_file() {
-        return Err(refuse("it is not a regular file (a FIFO, a device or a folder)"));
+        return Err(refuse(
+            "it is not a regular file (a FIFO, a device or a folder)",
+        ));
     }
     let mut options = fs::OpenOptions::new();
     options.read(true);
@@ -88,7 +92,9 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>, JournalError> {
     let file = options.open(path).map_err(JournalError::io("read", path))?;
     let meta = file.metadata().map_err(JournalError::io("read", path))?;
     if !meta.is_file() {
-        return Err(refuse("it is not a regular file (a FIFO, a device or a folder)"));
+        return Err(refuse(
+            "it is not a regular file (a FIFO, a device or a folder)",
+        ));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(meta.len())

@@ -234,7 +234,9 @@ impl JournalWriter {
         }
         if let Some(locked) = self.lock_identity {
             let lock = self.path.with_file_name(super::LOCK_FILE);
-            let now = std::fs::symlink_metadata(&lock).ok().and_then(|m| identity_of(&m));
+            let now = std::fs::symlink_metadata(&lock)
+                .ok()
+                .and_then(|m| identity_of(&m));
             if now != Some(locked) {
                 return Err(io::Error::other(format!(
                     "the session's lock file '{}' was removed or replaced while this lifeline drove the session; another lifeline may be driving it now, so this one stops",
@@ -261,7 +263,9 @@ fn refuse_foreign(path: &Path) -> Result<(), JournalError> {
     };
     let meta = std::fs::symlink_metadata(path).map_err(JournalError::io("open journal", path))?;
     if meta.file_type().is_symlink() {
-        return Err(refuse("it is a symbolic link; a session's journal must be its own file".into()));
+        return Err(refuse(
+            "it is a symbolic link; a session's journal must be its own file".into(),
+        ));
     }
     if !meta.is_file() {
         return Err(refuse("it is not a regular file".into()));
@@ -273,7 +277,10 @@ fn refuse_foreign(path: &Path) -> Result<(), JournalError> {
 /// copied or linked from elsewhere: two drivers of one journal).
 pub fn check_session_folder(dir: &Path, loaded: &Loaded) -> Result<(), JournalError> {
     let path = journal_path(dir);
-    let refuse = |reason: String| JournalError::Refused { path: path.clone(), reason };
+    let refuse = |reason: String| JournalError::Refused {
+        path: path.clone(),
+        reason,
+    };
     let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned());
     if let (Some(folder), Some(first)) = (folder, loaded.records.first())
         && let crate::session::Event::SessionStarted { session, .. } = &first.event

@@ -182,9 +182,7 @@ impl SessionUi {
             // Space ticks rather than unticks.
             w.cursor = step
                 .as_ref()
-                .and_then(|s| {
-                    (0..s.def.checklist.len()).find(|i| !s.record.ticked.contains(i))
-                })
+                .and_then(|s| (0..s.def.checklist.len()).find(|i| !s.record.ticked.contains(i)))
                 .unwrap_or(0);
             w.body_scroll = 0;
             w.confirm = Input::default();

@@ -22,17 +22,26 @@ static WRITERS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         )
     };
     vec![
-        w(r"\blcscmd\b.*/action:(\w+)", "lcscmd changes the deployment"),
+        w(
+            r"\blcscmd\b.*/action:(\w+)",
+            "lcscmd changes the deployment",
+        ),
         w(
             r"\b(sqlcmd|osql)\b.*\b(RESTORE|BACKUP|DROP|ALTER|CREATE|INSERT|UPDATE|DELETE|TRUNCATE|MERGE|GRANT|REVOKE|EXEC|EXECUTE|DBCC|sp_\w+)\b",
             "the SQL statement changes the server",
         ),
-        w(r"\b(sqlcmd|osql)\b.*\s-i\b", "a SQL script file may change anything"),
+        w(
+            r"\b(sqlcmd|osql)\b.*\s-i\b",
+            "a SQL script file may change anything",
+        ),
         w(
             r"\bsc(\.exe)?\b.*\b(start|stop|config|create|delete|pause|continue|failure)\b",
             "sc changes a service",
         ),
-        w(r"\bnet(\.exe)?\s+(start|stop|use|user|share)\b", "net changes the system"),
+        w(
+            r"\bnet(\.exe)?\s+(start|stop|use|user|share)\b",
+            "net changes the system",
+        ),
         w(
             r"\b(Set|New|Remove|Start|Stop|Restart|Enable|Disable|Move|Install|Uninstall|Add|Grant|Revoke|Clear|Reset|Restore|Copy|Rename|Register|Unregister|Update|Invoke|Suspend|Resume|Publish|Mount|Dismount)-\w+|\bOut-File\b",
             "the PowerShell cmdlet changes something",
@@ -42,10 +51,22 @@ static WRITERS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
             r"\b(robocopy|xcopy|copy|move|del|erase|rd|rmdir|md|mkdir|ren|rename|icacls|cacls|takeown|msiexec|regsvr32|setup|cp|mv|rm)(\.exe)?\b",
             "the program changes files or the system",
         ),
-        w(r"\breg(\.exe)?\s+(add|delete|import|copy|restore|load)\b", "reg changes the registry"),
-        w(r"\bdnscmd\b.*/(record|zone)(add|delete)\b", "dnscmd changes DNS"),
-        w(r"\bldifde\b.*\s-i\b", "ldifde imports into Active Directory"),
-        w(r"\bnetsh\b.*\b(set|add|delete)\b", "netsh changes the network"),
+        w(
+            r"\breg(\.exe)?\s+(add|delete|import|copy|restore|load)\b",
+            "reg changes the registry",
+        ),
+        w(
+            r"\bdnscmd\b.*/(record|zone)(add|delete)\b",
+            "dnscmd changes DNS",
+        ),
+        w(
+            r"\bldifde\b.*\s-i\b",
+            "ldifde imports into Active Directory",
+        ),
+        w(
+            r"\bnetsh\b.*\b(set|add|delete)\b",
+            "netsh changes the network",
+        ),
         w(r"(^|\s)>{1,2}\s*[^&\s]", "the shell writes a file"),
     ]
 });
@@ -64,7 +85,9 @@ pub fn writes(step: &StepDef) -> Option<&'static str> {
     }
     // Loading a module, verifying a backup and exporting settings to a file change nothing
     // on the deployment; every other Import- verb, RESTORE and lcscmd action writes.
-    let line = IMPORT_MODULE.replace_all(&step.argv.join(" "), "").into_owned();
+    let line = IMPORT_MODULE
+        .replace_all(&step.argv.join(" "), "")
+        .into_owned();
     WRITERS
         .iter()
         .find(|(re, _)| re.is_match(&line))
@@ -115,7 +138,13 @@ mod tests {
     fn writers_are_seen_in_argv_and_in_shell_scripts() {
         for argv in [
             &["lcscmd", "/config", "/action:import", "/level:machine"][..],
-            &["sqlcmd", "-S", "be01\\rtc", "-Q", "RESTORE DATABASE rtc FROM DISK='x'"],
+            &[
+                "sqlcmd",
+                "-S",
+                "be01\\rtc",
+                "-Q",
+                "RESTORE DATABASE rtc FROM DISK='x'",
+            ],
             &["sc", "\\\\fe01", "stop", "RTCSRV"],
             &["sc", "\\\\fe01", "start", "RTCSRV"],
             &["Import-Module Lync; Set-CsPersistentChatState -PoolFqdn x -PoolState Normal"],
@@ -130,11 +159,27 @@ mod tests {
     fn readers_are_not_writers() {
         for argv in [
             &["sc", "\\\\fe01", "query"][..],
-            &["sqlcmd", "-S", "x", "-Q", "RESTORE VERIFYONLY FROM DISK = N'x'"],
+            &[
+                "sqlcmd",
+                "-S",
+                "x",
+                "-Q",
+                "RESTORE VERIFYONLY FROM DISK = N'x'",
+            ],
             &["lcscmd", "/config", "/action:export", "/level:pool"],
-            &["sqlcmd", "-S", "x", "-E", "-b", "-Q", "SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases"],
+            &[
+                "sqlcmd",
+                "-S",
+                "x",
+                "-E",
+                "-b",
+                "-Q",
+                "SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases",
+            ],
             &["Import-Module Lync; Get-CsPersistentChatState -Identity x"],
-            &["$running = @(Get-Service -ComputerName fe01 | Where-Object { $_.Status -eq 'Running' })"],
+            &[
+                "$running = @(Get-Service -ComputerName fe01 | Where-Object { $_.Status -eq 'Running' })",
+            ],
         ] {
             assert_eq!(writes(&command(argv)), None, "{argv:?}");
         }

@@ -38,8 +38,11 @@ impl Sandbox {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(root.path().join("home"), std::fs::Permissions::from_mode(0o700))
-                .expect("home mode");
+            std::fs::set_permissions(
+                root.path().join("home"),
+                std::fs::Permissions::from_mode(0o700),
+            )
+            .expect("home mode");
         }
         Sandbox { root }
     }

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::session::event::Outcome;
 use crate::session::engine::{Intent, Next};
+use crate::session::event::Outcome;
 use crate::wizard::OnInterrupt;
 
 use super::answers::{AnswersFile, FailedDecision, ManualDecision};

@@ -44,7 +44,11 @@ fn session_lines(
         facts.push(format!("LOCKED by {holder}"));
     }
     if s.state != SessionStatus::InProgress {
-        facts.push(format!("report: {} report {}", crate::invocation::program(), s.id));
+        facts.push(format!(
+            "report: {} report {}",
+            crate::invocation::program(),
+            s.id
+        ));
     }
     if let Some(step) = &s.current_step {
         facts.push(format!("now: {step}"));
@@ -219,7 +223,10 @@ fn drill_picker(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeStat
             style,
         ));
         if !facts.is_empty() {
-            lines.push(Line::styled(truncate(&format!("     {facts}"), width), theme.dim()));
+            lines.push(Line::styled(
+                truncate(&format!("     {facts}"), width),
+                theme.dim(),
+            ));
         }
         // The briefing in full for the scenario under the cursor; a line of it for the others.
         if here {
