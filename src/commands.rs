@@ -37,7 +37,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
     let extra: Vec<PathBuf> = cli.wizards.into_iter().collect();
     match cli.command {
         None => {
-            let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+            let catalog =
+                lifeline::app::catalog::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
             crate::interactive::run(&catalog, crate::interactive::Start::Home, None)
         }
         Some(Command::New {
@@ -51,7 +52,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
                 crate::interactive::run(&catalog, start, inventory.as_deref())
             }
             None => {
-                let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+                let catalog = lifeline::app::catalog::load_catalog(&extra)
+                    .map_err(|d| bad(first_diag(&d)))?;
                 let start = crate::interactive::Start::Home;
                 crate::interactive::run(&catalog, start, inventory.as_deref())
             }
@@ -79,7 +81,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
             interrupted,
             take_over,
         }) => {
-            let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+            let catalog =
+                lifeline::app::catalog::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
             match (answers, session) {
                 (Some(answers), Some(session)) => resume(
                     &catalog,
@@ -134,7 +137,7 @@ pub(crate) fn first_diag(diags: &[wizard::Diagnostic]) -> String {
 }
 
 fn check(paths: &[PathBuf]) -> Result<u8, Failure> {
-    let diags = wizard::check_paths(paths);
+    let diags = lifeline::app::catalog::check_paths(paths);
     if diags.is_empty() {
         let what = if paths.is_empty() {
             "bundled wizards".to_string()
@@ -186,7 +189,8 @@ fn sessions(json: bool) -> Result<u8, Failure> {
 
 /// The catalog and the root id: a bundled (or --wizards) id, or a path to a file.
 fn resolve_wizard(extra: &[PathBuf], arg: &str) -> Result<(Catalog, String), Failure> {
-    let mut catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    let mut catalog =
+        lifeline::app::catalog::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
     if catalog.get(arg).is_some() {
         return Ok((catalog, arg.to_string()));
     }
@@ -459,7 +463,7 @@ fn plan(
     inventory: Option<&Path>,
     format: PlanFormat,
 ) -> Result<u8, Failure> {
-    let catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    let catalog = lifeline::app::catalog::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
     let inventory = load_inventory(inventory)?;
     let plan =
         lifeline::plan::build_plan(topology, lost, inventory.as_ref().map(|(i, _)| i), &catalog)

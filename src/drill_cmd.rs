@@ -18,7 +18,7 @@ use lifeline::report;
 use lifeline::session::event::{Event, Record};
 use lifeline::session::state::SessionState;
 use lifeline::session::steps::expand;
-use lifeline::wizard::{self, Catalog};
+use lifeline::wizard::Catalog;
 
 use crate::commands::{Failure, bad, first_diag};
 
@@ -30,7 +30,7 @@ pub fn drill(
     answers: Option<&Path>,
     inventory: Option<&Path>,
 ) -> Result<u8, Failure> {
-    let catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    let catalog = lifeline::app::catalog::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
     let scenarios = drill::bundled_scenarios(&catalog).map_err(bad)?;
     if list {
         print_list(&scenarios);

@@ -3,6 +3,7 @@
 
 use regex::Regex;
 
+use super::answer::AnswerValue;
 use super::diag::Diagnostic;
 use super::load::LoadedWizard;
 use super::model::{Amount, CheckSpec, InputDef, InputKind, OnInterrupt, StepDef, StepKind};
@@ -11,7 +12,6 @@ use super::spans::{SpanMap, child, item};
 use super::template::placeholders;
 use super::validate::validate_value;
 use super::when_check::{check_when, kind_phrase};
-use crate::session::event::AnswerValue;
 
 /// Input ids that would clash with a built-in name or the `when` syntax.
 const RESERVED_INPUT_IDS: &[&str] = &["item", "drill", "any", "not"];
@@ -247,6 +247,7 @@ impl Rules<'_> {
             ("body", &step.body, true),
             ("drill_output", &step.drill_output, true),
             ("server", &step.server, true),
+            ("confirm", &step.confirm, true),
             ("cwd", &step.cwd, false),
             ("stdin", &step.stdin, false),
         ] {
