@@ -90,6 +90,12 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         inventory: Option<PathBuf>,
     },
+    /// Follow a session another console drives, live and read-only (its lock is not touched).
+    Watch {
+        /// The session id or a unique prefix (default: the unfinished session another console
+        /// drives, else the latest unfinished one).
+        session: Option<String>,
+    },
     /// Render a session's report from its journal.
     Report {
         session: String,

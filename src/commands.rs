@@ -119,6 +119,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
             answers.as_deref(),
             inventory.as_deref(),
         ),
+        Some(Command::Watch { session }) => crate::watch_cmd::watch(session.as_deref()),
         Some(Command::Report {
             session,
             format,

@@ -131,6 +131,10 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
             AppExit::Closed => return Ok(0),
             AppExit::Start { wizard, drill } => Start::New { wizard, drill },
             AppExit::Drill { scenario } => Start::Drill { scenario },
+            AppExit::Watch { session } => {
+                crate::watch_cmd::watch(Some(&session))?;
+                Start::Home
+            }
             AppExit::Resume { session } => Start::Resume {
                 session,
                 take_over: None,

@@ -122,8 +122,12 @@ fn answer(pty: &mut Pty, kind: &str, retries: &mut u32) {
         }
         "failed" if *retries < 2 => {
             *retries += 1;
+            let re = regex::Regex::new(r"FAILED · attempt (\d+)").unwrap();
+            let attempt = |s: &str| re.captures(s).map(|c| c[1].to_string());
+            let before = attempt(&pty.contents());
             pty.send("r");
-            pty.wait_footer("the retry to start", |f| !f.contains("r retry"));
+            // A simulated retry may fail again at once (same footer): wait for its attempt.
+            pty.wait_until("the retry to start", |s| attempt(s) != before);
         }
         "failed" | "interrupted" => {
             // Still failing after two retries: skip it with a reason, as the screen offers.

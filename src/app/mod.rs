@@ -9,3 +9,4 @@ pub mod recheck;
 pub mod store;
 pub mod template;
 pub mod ui_wiring;
+pub mod watch;

@@ -172,7 +172,7 @@ pub fn bindings(context: Context) -> Vec<Binding> {
     let mut v: Vec<Binding> = match context {
         C::Home => vec![
             UP, DOWN, TOP, BOTTOM,
-            b(const { &[k(KeyCode::Enter), k(KeyCode::Right), c('l')] }, "Enter/→/l", "open", "resume the session, start, or show a report command", Action::Select, true),
+            b(const { &[k(KeyCode::Enter), k(KeyCode::Right), c('l')] }, "Enter/→/l", "open", "resume the session (watch it live when another console drives it), start, or show a report command", Action::Select, true),
             b(const { &[c('n')] }, "n", "new recovery", "start a recovery", Action::NewRecovery, true),
             b(const { &[c('t')] }, "t", "new drill", "start a drill (training: nothing is executed)", Action::NewDrill, true),
             HELP,

@@ -109,6 +109,10 @@ pub enum AppExit {
     Drill {
         scenario: Option<String>,
     },
+    /// Home: watch this session, which another console drives (read-only).
+    Watch {
+        session: String,
+    },
     /// Home: resume this session.
     Resume {
         session: String,

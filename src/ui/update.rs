@@ -321,6 +321,13 @@ fn home_action(state: &mut AppState, context: Context, action: Action) -> Vec<Co
             Some(HomeRow::Session(i)) => {
                 let summary = &home.data.sessions[*i];
                 let id = summary.id.clone();
+                if summary.locked_by.is_some()
+                    && summary.state == crate::session::state::SessionStatus::InProgress
+                {
+                    // Another console drives it: follow it live, read-only.
+                    state.ending = Some(Ending::Exit(AppExit::Watch { session: id }));
+                    return vec![Command::Quit];
+                }
                 if summary.state == crate::session::state::SessionStatus::InProgress {
                     state.ending = Some(Ending::Exit(AppExit::Resume { session: id }));
                     return vec![Command::Quit];
