@@ -177,6 +177,7 @@ fn run(
         message: format!("session {session_id}: {e}"),
     })?;
     drop(driver);
+    lifeline::app::summary::save(&dir);
     let resume_hint = format!("lifeline resume {session_id} --answers FILE");
     match ending {
         Ending::Finished | Ending::Aborted(_) => {
