@@ -70,7 +70,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
         }) => {
             let (catalog, id) = resolve_wizard(&extra, &wizard)?;
             if print_answers_template {
-                print!("{}", answers_template(&catalog, &id));
+                out!("{}", answers_template(&catalog, &id));
                 return Ok(0);
             }
             let answers_path = answers.ok_or_else(|| bad("--answers FILE is required"))?;
@@ -144,7 +144,7 @@ fn check(paths: &[PathBuf]) -> Result<u8, Failure> {
         } else {
             format!("{} path(s)", paths.len())
         };
-        println!("ok: {what} checked, no errors");
+        outln!("ok: {what} checked, no errors");
         return Ok(0);
     }
     for d in &diags {
@@ -158,11 +158,11 @@ fn sessions(json: bool) -> Result<u8, Failure> {
     let all = store::summaries(&home).map_err(bad)?;
     if json {
         let text = serde_json::to_string_pretty(&all).map_err(bad)?;
-        println!("{text}");
+        outln!("{text}");
         return Ok(0);
     }
     if all.is_empty() {
-        println!("No sessions yet.");
+        outln!("No sessions yet.");
     }
     for s in &all {
         let lock = s
@@ -170,7 +170,7 @@ fn sessions(json: bool) -> Result<u8, Failure> {
             .as_ref()
             .map(|h| format!("  driven by {}@{} (pid {})", h.user, h.host, h.pid))
             .unwrap_or_default();
-        println!(
+        outln!(
             "{}  {:<28} {:<11} {}/{}  {}{}",
             s.id,
             format!("{}{}", s.wizard, if s.drill { " (drill)" } else { "" }),
@@ -267,7 +267,7 @@ fn run(
         },
     )
     .map_err(bad)?;
-    println!(
+    outln!(
         "session {} started ({})",
         opened.id,
         if drill {
@@ -368,21 +368,24 @@ fn drive_and_report(
         code: 1,
         message: format!("session {session_id}: {e}"),
     })?;
-    let resume_hint = format!("lifeline resume {session_id} --answers FILE");
+    let resume_hint = format!(
+        "{} resume {session_id} --answers FILE",
+        lifeline::invocation::program()
+    );
     match ending {
         Ending::Finished => {
-            println!("session {session_id} finished");
+            outln!("session {session_id} finished");
             if driver.state.meta.as_ref().is_some_and(|m| m.drill) {
                 // A drill resumed headless still ends with its score.
                 if let Ok(lines) = crate::drill_cmd::score_lines(dir) {
-                    println!("Score:");
-                    lines.iter().for_each(|l| println!("  {l}"));
+                    outln!("Score:");
+                    lines.iter().for_each(|l| outln!("  {l}"));
                 }
             }
             Ok(0)
         }
         Ending::Aborted(reason) => {
-            println!("session {session_id} was aborted: {reason}");
+            outln!("session {session_id} was aborted: {reason}");
             Ok(0)
         }
         Ending::StepFailed { step, message } => Err(Failure {
@@ -445,7 +448,7 @@ fn resume(
         eprintln!("lifeline: warning: {w}");
     }
     let session_id = opened.id.clone();
-    println!("session {session_id} resumed");
+    outln!("session {session_id} resumed");
     let options = HeadlessOptions {
         interrupted: interrupted.map(|i| match i {
             InterruptedArg::Rerun => InterruptedChoice::Rerun,
@@ -473,8 +476,8 @@ fn plan(
         lifeline::plan::build_plan(topology, lost, inventory.as_ref().map(|(i, _)| i), &catalog)
             .map_err(bad)?;
     match format {
-        PlanFormat::Md => print!("{}", lifeline::plan::render_markdown(&plan)),
-        PlanFormat::Json => println!(
+        PlanFormat::Md => out!("{}", lifeline::plan::render_markdown(&plan)),
+        PlanFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&lifeline::plan::render_json(&plan)).map_err(bad)?
         ),

@@ -432,7 +432,10 @@ fn points_of_no_return_need_a_typed_confirmation() {
     for w in all() {
         for st in &w.steps {
             let line = st.argv.join(" ");
-            let destructive = line.contains("RESTORE DATABASE") || line.contains("/clean");
+            // Restoring from a backup overwrites; `RESTORE DATABASE [X] WITH RECOVERY` alone only
+            // ends a STANDBY or restoring state.
+            let destructive = (line.contains("RESTORE DATABASE") && line.contains("FROM DISK"))
+                || line.contains("/clean");
             if destructive && st.kind == StepKind::Command {
                 assert!(st.confirm.is_some(), "{}: '{}' needs confirm", w.id, st.id);
             }
@@ -520,12 +523,12 @@ fn database_facts_are_exact() {
             "-E",
             "-b",
             "-Q",
-            "RESTORE DATABASE [RTC] FROM DISK = N'{{backup_file_rtc}}' WITH RECOVERY, {{restore_with}}",
+            "RESTORE DATABASE [RTC] FROM DISK = N'{{backup_file_rtc}}' WITH FILE = {{backup_set_rtc}}, RECOVERY, {{restore_with}}",
         ])
     );
     assert_eq!(
         step(&w, "restore-rtc-standby").argv[6],
-        "RESTORE DATABASE [RTC] FROM DISK = N'{{backup_file_rtc}}' WITH STANDBY = N'{{standby_dir}}\\RTC_undo.dat', {{restore_with_standby}}"
+        "RESTORE DATABASE [RTC] FROM DISK = N'{{backup_file_rtc}}' WITH FILE = {{backup_set_rtc}}, STANDBY = N'{{standby_dir}}\\RTC_undo.dat', {{restore_with_standby}}"
     );
     assert!(
         step(&w, "restore-lcslog")
@@ -1175,7 +1178,11 @@ fn database_restore_walk_renders_the_options_as_t_sql() {
         "restore-databases",
         &[
             ("topology", text("standard")),
+            // A loss that requires no database: only the ones ticked are restored.
+            ("lost", list(&["file-shares"])),
             ("databases", list(&["LCSLog", "RTC"])),
+            ("backup_set_rtc", text("3")),
+            ("backup_set_lcslog", text("1")),
             ("os_healthy", AnswerValue::Bool(true)),
             (
                 "restore_with",
@@ -1200,13 +1207,13 @@ fn database_restore_walk_renders_the_options_as_t_sql() {
             "-E",
             "-b",
             "-Q",
-            r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH RECOVERY, STATS = 10,REPLACE,RESTRICTED_USER",
+            r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH FILE = 3, RECOVERY, STATS = 10,REPLACE,RESTRICTED_USER",
         ])
     );
     // The options are asked once and apply to every database restored in the run.
     assert_eq!(
         w.run("restore-lcslog").argv[6],
-        r"RESTORE DATABASE [LCSLog] FROM DISK = N'\\backup01\ocs\db\LCSLog.bak' WITH RECOVERY, STATS = 10,REPLACE,RESTRICTED_USER"
+        r"RESTORE DATABASE [LCSLog] FROM DISK = N'\\backup01\ocs\db\LCSLog.bak' WITH FILE = 1, RECOVERY, STATS = 10,REPLACE,RESTRICTED_USER"
     );
     assert_eq!(w.run("restore-lcslog").argv[2], r"arch01\ARCHIVE");
     assert_eq!(
@@ -1242,7 +1249,9 @@ fn database_restore_walk_renders_the_options_as_t_sql() {
 fn norecovery_and_standby_restores_leave_out_what_sql_server_rejects() {
     let base = [
         ("topology", text("enterprise-consolidated")),
+        ("lost", list(&["file-shares"])),
         ("databases", list(&["RTC"])),
+        ("backup_set_rtc", text("3")),
         ("os_healthy", AnswerValue::Bool(true)),
         ("service_account", text(r"CONTOSO\RTCService")),
         ("db_backup_dir", text(r"\\backup01\ocs\db")),
@@ -1254,7 +1263,7 @@ fn norecovery_and_standby_restores_leave_out_what_sql_server_rejects() {
     let w = walk("restore-databases", &answers, &[]);
     assert_eq!(
         w.run("restore-rtc-norecovery").argv[6],
-        r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH NORECOVERY, STATS = 10,REPLACE"
+        r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH FILE = 3, NORECOVERY, STATS = 10,REPLACE"
     );
     assert!(!w.was_asked("restore_with") && !w.was_asked("restore_with_standby"));
     assert!(w.ran("status-rtc-restoring") && !w.ran("status-rtc"));
@@ -1277,7 +1286,7 @@ fn norecovery_and_standby_restores_leave_out_what_sql_server_rejects() {
     let w = walk("restore-databases", &answers, &[]);
     assert_eq!(
         w.run("restore-rtc-standby").argv[6],
-        r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH STANDBY = N'D:\Undo\RTC_undo.dat', REPLACE,KEEP_REPLICATION"
+        r"RESTORE DATABASE [RTC] FROM DISK = N'\\backup01\ocs\db\RTC.bak' WITH FILE = 3, STANDBY = N'D:\Undo\RTC_undo.dat', REPLACE,KEEP_REPLICATION"
     );
     assert!(!w.was_asked("restore_with"));
 }

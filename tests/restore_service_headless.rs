@@ -25,7 +25,7 @@ const SC_OUTPUT: &str = "SERVICE_NAME: RTCSRV\nDISPLAY_NAME: Office Communicatio
 
 /// What the `sqlcmd` checks look for: `master ONLINE`, `RTC ONLINE`, a valid backup set.
 const SQLCMD_OUTPUT: &str =
-    "name    state_desc\nmaster  ONLINE\nRTC     ONLINE\nThe backup set on file 1 is valid.\n";
+    "name    state_desc\nmaster  ONLINE\nRTC     ONLINE\nBackupType  Position\n1  1\nThe backup set on file 1 is valid.\n";
 
 /// A sandbox with the stubs a real run calls.
 fn stubbed() -> Sandbox {
@@ -143,8 +143,9 @@ fn a_recovered_standard_edition_server_gets_its_data_then_pool_and_computer_sett
             // restore-databases: stop the services that use RTC, verify the backup, restore it
             // with the picked options (RECOVERY, REPLACE), check RTC is online
             r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'se01.contoso.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
-            r"sqlcmd -S se01\rtc -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\RTC.bak'",
-            r"sqlcmd -S se01\rtc -E -b -Q RESTORE DATABASE [RTC] FROM DISK = N'\\backup01.contoso.com\ocs\sql\RTC.bak' WITH RECOVERY, STATS = 10,REPLACE",
+            r"sqlcmd -S se01\rtc -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\RTC.bak'",
+            r"sqlcmd -S se01\rtc -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\RTC.bak' WITH FILE = 1",
+            r"sqlcmd -S se01\rtc -E -b -Q RESTORE DATABASE [RTC] FROM DISK = N'\\backup01.contoso.com\ocs\sql\RTC.bak' WITH FILE = 1, RECOVERY, STATS = 10,REPLACE",
             r"sqlcmd -S se01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTC', 'Status'))",
             r"robocopy \\backup01.contoso.com\ocs\files\MeetingContent \\se01.contoso.com\C$\Program Files\Microsoft Office Communications Server 2007\Web Components\Data MCU Web\Web /E /COPYALL /R:1 /W:1",
             r"robocopy \\backup01.contoso.com\ocs\files\MeetingMetadata \\se01.contoso.com\C$\Program Files\Microsoft Office Communications Server 2007\Web Components\Data MCU Web\Non-Web /E /COPYALL /R:1 /W:1",
@@ -221,8 +222,9 @@ fn a_standard_edition_deployment_restores_every_server_in_table_order_and_starts
             r"sc \\fwd01.contoso.com query",
             // restore-databases: LCSLog, then the Archiving service runs again
             r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'arc01.contoso.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
-            r"sqlcmd -S arc01\archive -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\LCSLog.bak'",
-            r"sqlcmd -S arc01\archive -E -b -Q RESTORE DATABASE [LCSLog] FROM DISK = N'\\backup01.contoso.com\ocs\sql\LCSLog.bak' WITH RECOVERY, STATS = 10,REPLACE",
+            r"sqlcmd -S arc01\archive -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\LCSLog.bak'",
+            r"sqlcmd -S arc01\archive -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\LCSLog.bak' WITH FILE = 1",
+            r"sqlcmd -S arc01\archive -E -b -Q RESTORE DATABASE [LCSLog] FROM DISK = N'\\backup01.contoso.com\ocs\sql\LCSLog.bak' WITH FILE = 1, RECOVERY, STATS = 10,REPLACE",
             r"sqlcmd -S arc01\archive -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('LCSLog', 'Status'))",
             r"sc \\arc01.contoso.com start RTCLOG",
             // restore-settings-standard: the pool level once, then each server's computer level
@@ -354,8 +356,9 @@ fn an_expanded_pool_that_lost_its_directory_gets_global_then_pool_then_computer_
             r"sc \\fwd01.contoso.com query",
             // restore-databases: LCSLog, then the Archiving service runs again
             r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'arc01.contoso.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
-            r"sqlcmd -S arc01\archive -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\LCSLog.bak'",
-            r"sqlcmd -S arc01\archive -E -b -Q RESTORE DATABASE [LCSLog] FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\LCSLog.bak' WITH RECOVERY, STATS = 10,REPLACE",
+            r"sqlcmd -S arc01\archive -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\LCSLog.bak'",
+            r"sqlcmd -S arc01\archive -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\LCSLog.bak' WITH FILE = 1",
+            r"sqlcmd -S arc01\archive -E -b -Q RESTORE DATABASE [LCSLog] FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\LCSLog.bak' WITH FILE = 1, RECOVERY, STATS = 10,REPLACE",
             r"sqlcmd -S arc01\archive -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('LCSLog', 'Status'))",
             r"sc \\arc01.contoso.com start RTCLOG",
             // restore-settings-enterprise: on the first front-end, global level, then pool level
@@ -390,6 +393,8 @@ fn an_expanded_pool_that_lost_its_directory_gets_global_then_pool_then_computer_
             r"sc \\edge01.dmz.contoso.com start RTCDATAPROXY",
             r"sc \\edge01.dmz.contoso.com start RTCMEDIARELAY",
             r"sc \\edge01.dmz.contoso.com start RTCMRAUTH",
+            // what the import stopped on the Archiving and CDR Server and no start order names
+            r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'arc01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Stopped' } | Start-Service -PassThru",
             // validation of the four primary services
             r"sc \\fe01.contoso.com query RTCSRV",
             r"sc \\conf01.contoso.com query RTCDATAMCU",

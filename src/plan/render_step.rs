@@ -95,7 +95,7 @@ pub fn render_step(
         check,
         checklist: def.checklist.iter().map(|c| text(c)).collect(),
         asks: def.input.iter().chain(&def.inputs).cloned().collect(),
-        confirm: def.confirm.clone(),
+        confirm: def.confirm.as_deref().map(text),
         server: def.server.as_deref().map(text),
         optional: false,
         decided_by: None,

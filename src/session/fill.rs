@@ -64,6 +64,7 @@ pub fn templates_of(def: &StepDef) -> Vec<&str> {
     let mut t: Vec<&str> = def.argv.iter().map(String::as_str).collect();
     t.extend(def.body.as_deref());
     t.extend(def.server.as_deref());
+    t.extend(def.confirm.as_deref());
     t.extend(def.cwd.as_deref());
     t.extend(def.stdin.as_deref());
     t.extend(def.env.values().map(String::as_str));

@@ -9,6 +9,7 @@ pub mod load;
 pub mod model;
 pub mod quote;
 pub mod reach;
+pub mod rerun;
 pub mod rules;
 pub mod schema;
 pub mod spans;

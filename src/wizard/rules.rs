@@ -235,6 +235,9 @@ impl Rules<'_> {
         for (i, arg) in step.argv.iter().enumerate() {
             self.template(&item(&field("argv"), i), arg, "argv", false);
         }
+        if let Some(message) = super::rerun::declared_safe_but_writes(step) {
+            self.at_value(&field("rerun"), message);
+        }
         // Display-only templates: filled in on screen and in plans, never run.
         self.template(&field("title"), &step.title, "title", true);
         for (i, entry) in step.checklist.iter().enumerate() {
@@ -244,6 +247,7 @@ impl Rules<'_> {
             ("body", &step.body, true),
             ("drill_output", &step.drill_output, true),
             ("server", &step.server, true),
+            ("confirm", &step.confirm, true),
             ("cwd", &step.cwd, false),
             ("stdin", &step.stdin, false),
         ] {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::session::event::Outcome;
 use crate::session::engine::{Intent, Next};
 use crate::wizard::OnInterrupt;
 
@@ -67,6 +68,9 @@ pub fn drive(
 ) -> Result<Ending, DriverError> {
     let mut entered: BTreeSet<String> = BTreeSet::new();
     let mut retried: BTreeSet<String> = BTreeSet::new();
+    // Steps whose failure was found on re-attach (it failed while nobody watched): shown and
+    // left to a decision, never retried on their own (issue 10).
+    let mut found_failed: BTreeSet<String> = BTreeSet::new();
     let mut missing: Vec<String> = Vec::new();
     loop {
         let (key, need) = match driver.engine().next() {
@@ -100,6 +104,9 @@ pub fn drive(
             }
             Pending::Running { attempt } => match runner.attach(&key, attempt, &mut lines) {
                 Attached::Ended(report) => {
+                    if report.outcome != Some(Outcome::Succeeded) {
+                        found_failed.insert(key.clone());
+                    }
                     driver.apply(Intent::Finished {
                         step: key.clone(),
                         attempt,
@@ -205,6 +212,15 @@ pub fn drive(
                         continue;
                     }
                     Some(FailedDecision::Retry) | None => {}
+                }
+                if decision.is_none() && found_failed.contains(&key) {
+                    let message = driver.state.step(&key).message.unwrap_or(message);
+                    return Ok(Ending::NeedsDecision {
+                        step: key,
+                        what: format!(
+                            "it failed while lifeline was not watching ({message}); decide in the answers file's [failed] table (retry, skip: <reason>, done)"
+                        ),
+                    });
                 }
                 let retry = options.retry_failed || decision.is_some();
                 if retry && retried.insert(key.clone()) {

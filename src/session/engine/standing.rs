@@ -130,7 +130,10 @@ impl<'a> Engine<'a> {
             && !record.confirmed
             && self.runs_for_real(step.def)
         {
-            return Need::Confirm { word: word.clone() };
+            // A confirmation may name what it protects (`confirm = "{{target_pool_fqdn}}"`).
+            return Need::Confirm {
+                word: self.render_text(step, word),
+            };
         }
         match step.def.kind {
             StepKind::Manual => {

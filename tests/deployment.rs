@@ -1,0 +1,177 @@
+//! Recoveries judged by their outcome. Each test starts from a whole simulated deployment
+//! (`deployment/world.rs`: the example inventory's expanded pool of two front-ends with a
+//! multi-role conferencing server), applies a loss, runs `lifeline run restore-service`
+//! headless with stub tools that act on that deployment (`deployment/sim.rs`), and then
+//! asserts what an operator cares about: every lost server is whole again (services
+//! running, settings back, databases at the most recent backup set), no healthy server or
+//! pool was written to or left stopped, and the exact commands, in order.
+//!
+//! This binary is also the stub tools: run under the name `lcscmd`, `sqlcmd`, `sc`,
+//! `powershell`, `robocopy`, `ipconfig` or `dig`, it acts as that tool (harness = false).
+
+#[path = "deployment/cases.rs"]
+mod cases;
+#[path = "deployment/sim.rs"]
+mod sim;
+#[path = "deployment/world.rs"]
+mod world;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sim::{Deployment, STATE_ENV, TOOLS};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let stem = args
+        .first()
+        .and_then(|a| Path::new(a).file_stem())
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if TOOLS.contains(&stem.as_str()) {
+        if stem != "dig" {
+            log_invocation(&stem, &args[1..]);
+        }
+        std::process::exit(sim::run_tool(&stem, &args[1..]));
+    }
+    let filter: Vec<&String> = args[1..].iter().filter(|a| !a.starts_with('-')).collect();
+    let mut failed = vec![];
+    let mut ran = 0;
+    for (name, case) in cases::ALL {
+        if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
+            continue;
+        }
+        ran += 1;
+        let outcome = std::panic::catch_unwind(case);
+        println!(
+            "test {name} ... {}",
+            if outcome.is_ok() { "ok" } else { "FAILED" }
+        );
+        if outcome.is_err() {
+            failed.push(*name);
+        }
+    }
+    println!(
+        "\ntest result: {}. {} passed; {} failed",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        ran - failed.len(),
+        failed.len()
+    );
+    if !failed.is_empty() {
+        println!("failed: {}", failed.join(", "));
+        std::process::exit(101);
+    }
+}
+
+fn log_invocation(tool: &str, args: &[String]) {
+    use std::io::Write;
+    let Some(state) = std::env::var_os(STATE_ENV) else {
+        return;
+    };
+    let log = PathBuf::from(state).with_file_name("invocations.log");
+    let mut line = tool.to_string();
+    for a in args {
+        line.push(' ');
+        line.push_str(a);
+    }
+    line.push('\n');
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("open the invocation log");
+    f.write_all(line.as_bytes()).expect("log an invocation");
+}
+
+/// One recovery: a temp folder with the stubs, the state file, the Windows stand-ins.
+pub struct Lab {
+    dir: tempfile::TempDir,
+}
+
+const XML: &str = "<?xml version=\"1.0\"?>\n<Configuration><Setting/></Configuration>\n";
+
+impl Lab {
+    pub fn new(dep: &Deployment) -> Lab {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bin = dir.path().join("bin");
+        for sub in ["bin", "home", "windows"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("lab dir");
+        }
+        let me = std::env::current_exe().expect("this test binary");
+        for tool in TOOLS {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&me, bin.join(tool)).expect("link a stub");
+            #[cfg(windows)]
+            std::fs::copy(&me, bin.join(format!("{tool}.exe"))).expect("copy a stub");
+        }
+        let lab = Lab { dir };
+        dep.save(&lab.state_file());
+        for (fqdn, _, _) in world::SERVERS {
+            let short = fqdn.split('.').next().unwrap_or(fqdn);
+            lab.windows_file(&format!(r"{}\{short}-machine.xml", world::SETTINGS), XML);
+            lab.windows_file(&format!(r"{}\{fqdn}-machine.xml", world::SETTINGS), XML);
+        }
+        lab.windows_file(&format!(r"{}\pool01-global-pool.xml", world::SETTINGS), XML);
+        for file in dep.backups.keys() {
+            lab.windows_file(file, "backup sets");
+        }
+        lab.windows_dir(r"\\bkp01.contoso.com\ocsbackup\shares");
+        lab
+    }
+
+    pub fn state_file(&self) -> PathBuf {
+        self.dir.path().join("state.json")
+    }
+
+    pub fn state(&self) -> Deployment {
+        Deployment::load(&self.state_file())
+    }
+
+    fn windows_path(&self, path: &str) -> PathBuf {
+        lifeline::exec::winpath::map_windows_path(path, &self.dir.path().join("windows"))
+            .unwrap_or_else(|| panic!("not a Windows path: {path}"))
+    }
+
+    pub fn windows_dir(&self, path: &str) {
+        std::fs::create_dir_all(self.windows_path(path)).expect("windows dir");
+    }
+
+    pub fn windows_file(&self, path: &str, text: &str) {
+        let local = self.windows_path(path);
+        if let Some(dir) = local.parent() {
+            std::fs::create_dir_all(dir).expect("windows dir");
+        }
+        std::fs::write(local, text).expect("windows file");
+    }
+
+    /// Runs `lifeline run restore-service` headless with these answers and the example
+    /// inventory.
+    pub fn run(&self, answers: &str) -> Output {
+        let file = self.dir.path().join("answers.toml");
+        std::fs::write(&file, answers).expect("write answers");
+        let mut paths = vec![self.dir.path().join("bin")];
+        if let Some(path) = std::env::var_os("PATH") {
+            paths.extend(std::env::split_paths(&path));
+        }
+        Command::new(env!("CARGO_BIN_EXE_lifeline"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["run", "restore-service", "--answers"])
+            .arg(&file)
+            .args(["--inventory", "assets/inventory.example.toml"])
+            .env("LIFELINE_HOME", self.dir.path().join("home"))
+            .env("LIFELINE_WINDOWS_ROOT", self.dir.path().join("windows"))
+            .env("PATH", std::env::join_paths(paths).expect("PATH"))
+            .env(STATE_ENV, self.state_file())
+            .env_remove("LIFELINE_WIZARDS")
+            .output()
+            .expect("run lifeline")
+    }
+
+    pub fn commands(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join("invocations.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+}
