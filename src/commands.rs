@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use lifeline::app::answers::AnswersFile;
 use lifeline::app::driver::Driver;
 use lifeline::app::driver::MemoryJournal;
+use lifeline::app::echo::Echo;
 use lifeline::app::exec_runner::ExecRunner;
 use lifeline::app::headless::{Ending, HeadlessOptions, InterruptedChoice, drive};
 use lifeline::app::store::{self, NewSession};
@@ -349,15 +350,22 @@ fn drive_and_report(
     })?;
     let mut runner = ExecRunner::new(dir.to_path_buf(), self_exe);
     let mut last_step = String::new();
+    let mut echo = Echo::new();
     let ending = drive(driver, answers, &mut runner, &options, &mut |step, line| {
         if step != last_step {
-            outln!("== {step}");
+            echo.line(format_args!("== {step}"));
             last_step = step.to_string();
         }
         // Escape sequences a program printed never reach the operator's terminal raw.
-        outln!("   {}", lifeline::exec::terminal::neutralize(line));
-    })
-    .map_err(|e| Failure {
+        echo.line(format_args!(
+            "   {}",
+            lifeline::exec::terminal::neutralize(line)
+        ));
+    });
+    drop(echo);
+    // Still holding the lock: the summary `lifeline sessions` reads, if it has ended.
+    lifeline::app::summary::save(dir);
+    let ending = ending.map_err(|e| Failure {
         code: 1,
         message: format!("session {session_id}: {e}"),
     })?;

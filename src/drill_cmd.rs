@@ -181,6 +181,7 @@ fn run(
         message: format!("session {session_id}: {e}"),
     })?;
     drop(driver);
+    lifeline::app::summary::save(&dir);
     let resume_hint = format!(
         "{} resume {session_id} --answers FILE",
         lifeline::invocation::program()

@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use lifeline::app::store::{self, NewSession};
+use lifeline::app::summary::SummaryState;
 use lifeline::app::ui_wiring::session_setup;
 use lifeline::drill;
 use lifeline::inventory::Inventory;
@@ -122,10 +123,18 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
                 (AppSetup::Session(Box::new(setup)), Some(lock))
             }
         };
+        let session_dir = match &setup {
+            AppSetup::Session(s) => Some(s.session_dir.clone()),
+            _ => None,
+        };
         let exit = runtime.block_on(ui::run_app(setup)).map_err(|e| Failure {
             code: 1,
             message: e.to_string(),
         })?;
+        // Still holding the lock: the summary `lifeline sessions` reads, if it has ended.
+        if let Some(dir) = &session_dir {
+            lifeline::app::summary::save(dir);
+        }
         drop(lock);
         next = match exit {
             AppExit::Closed => return Ok(0),
@@ -254,8 +263,8 @@ fn home_setup(home: &Path, catalog: &Catalog, inventory: Option<&Path>) -> HomeS
         .into_iter()
         .map(|s| SessionSummary {
             state: match s.state {
-                "finished" => SessionStatus::Finished,
-                "aborted" => SessionStatus::Aborted {
+                SummaryState::Finished => SessionStatus::Finished,
+                SummaryState::Aborted => SessionStatus::Aborted {
                     reason: String::new(),
                 },
                 _ => SessionStatus::InProgress,

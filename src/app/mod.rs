@@ -3,10 +3,12 @@
 pub mod answers;
 pub mod catalog;
 pub mod driver;
+pub mod echo;
 pub mod exec_runner;
 pub mod headless;
 pub mod recheck;
 pub mod store;
+pub mod summary;
 pub mod template;
 pub mod ui_wiring;
 pub mod watch;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 use time::OffsetDateTime;
@@ -15,6 +15,7 @@ use crate::session::state::{SessionState, SessionStatus};
 use crate::wizard::{Catalog, Wizard};
 
 use super::driver::{Driver, JournalSink};
+use super::summary::SummaryState;
 
 /// The pinned definitions inside a session directory.
 pub const PINNED_CATALOG: &str = "catalog.json";
@@ -365,12 +366,12 @@ pub fn open(
 }
 
 /// One line of `lifeline sessions`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Summary {
     pub id: String,
     pub wizard: String,
     pub drill: bool,
-    pub state: &'static str,
+    pub state: SummaryState,
     pub current_step: Option<String>,
     pub current_title: Option<String>,
     pub steps_done: usize,
@@ -385,12 +386,32 @@ pub struct Summary {
     pub error: Option<String>,
 }
 
-/// Summarizes one session directory (never modifies it).
+/// Summarizes one session directory (never modifies it): from its summary file while that
+/// is current, else from the journal.
 pub fn summarize(dir: &Path) -> Summary {
-    let id = dir
-        .file_name()
+    match super::summary::read(dir) {
+        Some(mut summary) => {
+            summary.id = session_id(dir);
+            summary.locked_by = if journal::is_locked(dir) {
+                journal::read_holder(dir)
+            } else {
+                None
+            };
+            summary
+        }
+        None => summarize_journal(dir),
+    }
+}
+
+fn session_id(dir: &Path) -> String {
+    dir.file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Summarizes one session from its journal (never modifies it).
+pub fn summarize_journal(dir: &Path) -> Summary {
+    let id = session_id(dir);
     let locked_by = if journal::is_locked(dir) {
         journal::read_holder(dir)
     } else {
@@ -403,7 +424,7 @@ pub fn summarize(dir: &Path) -> Summary {
                 id,
                 wizard: String::new(),
                 drill: false,
-                state: "unreadable",
+                state: SummaryState::Unreadable,
                 current_step: None,
                 current_title: None,
                 steps_done: 0,
@@ -451,11 +472,11 @@ pub fn summarize(dir: &Path) -> Summary {
         _ => (None, None, false, false),
     };
     let state = match &session.state.status {
-        SessionStatus::Finished => "finished",
-        SessionStatus::Aborted { .. } => "aborted",
-        SessionStatus::InProgress if interrupted => "interrupted",
-        SessionStatus::InProgress if failed => "failed",
-        SessionStatus::InProgress => "in-progress",
+        SessionStatus::Finished => SummaryState::Finished,
+        SessionStatus::Aborted { .. } => SummaryState::Aborted,
+        SessionStatus::InProgress if interrupted => SummaryState::Interrupted,
+        SessionStatus::InProgress if failed => SummaryState::Failed,
+        SessionStatus::InProgress => SummaryState::InProgress,
     };
     Summary {
         id,
@@ -480,7 +501,7 @@ pub fn summaries(home: &Path) -> Result<Vec<Summary>, StoreError> {
         .map(|d| summarize(d))
         .collect();
     all.sort_by(|a, b| {
-        let unfinished = |s: &Summary| !matches!(s.state, "finished" | "aborted");
+        let unfinished = |s: &Summary| !s.state.ended();
         unfinished(b)
             .cmp(&unfinished(a))
             .then(b.updated_at.cmp(&a.updated_at))

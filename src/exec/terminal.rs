@@ -8,7 +8,12 @@ use std::borrow::Cow;
 /// `text` with every control character but tab and newline made visible: C0 and DEL in caret notation
 /// (`ESC` → `^[`), C1 (`U+0080`–`U+009F`, e.g. the one-byte CSI) as `<U+009B>`.
 pub fn neutralize(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_control) {
+    // A byte scan first (a step can print hundreds of megabytes): only a C0 byte, DEL or the
+    // lead byte of a C1 character (`0xC2`) can start a control; the exact test is by char.
+    let maybe = |b: &u8| *b < 0x20 || *b == 0x7f || *b == 0xc2;
+    // A fold without early exit, so the scan vectorizes.
+    let suspect = text.as_bytes().iter().fold(false, |any, b| any | maybe(b));
+    if !suspect || !text.chars().any(is_control) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
