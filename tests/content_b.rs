@@ -1420,6 +1420,7 @@ fn enterprise_walk_activates_a_recreated_pool_without_showing_the_password() {
             ("backup.settings", text(r"\\backup01\ocs\settings")),
             ("pool.name", text("pool01")),
             ("role.front-end.fqdn", text("fe01.contoso.com")),
+            ("role.front-end.single_fqdn", text("fe01.contoso.com")),
             ("sql.back-end", text(r"sql01\OCS")),
             ("service_account", text(r"CONTOSO\RTCService")),
         ],

@@ -104,6 +104,12 @@ impl Lab {
             #[cfg(windows)]
             std::fs::copy(&me, bin.join(format!("{tool}.exe"))).expect("copy a stub");
         }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let home = dir.path().join("home");
+            std::fs::set_permissions(home, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        }
         let lab = Lab { dir };
         dep.save(&lab.state_file());
         for (fqdn, _, _) in world::SERVERS {

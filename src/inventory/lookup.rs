@@ -17,7 +17,7 @@ use crate::session::engine::Defaults;
 use crate::session::event::AnswerValue;
 
 /// Keys without a variable part.
-const FIXED_KEYS: [&str; 29] = [
+const FIXED_KEYS: [&str; 30] = [
     "name",
     "topology",
     "forest",
@@ -25,6 +25,7 @@ const FIXED_KEYS: [&str; 29] = [
     "service_account",
     "pool.name",
     "pool.fqdn",
+    "pool.servers",
     "backup.settings",
     "backup.databases",
     "backup.file_shares",
@@ -55,6 +56,7 @@ fn all_keys() -> Vec<String> {
     let mut keys: Vec<String> = FIXED_KEYS.iter().map(|k| k.to_string()).collect();
     for loss in all_losses() {
         keys.push(format!("role.{loss}.fqdn"));
+        keys.push(format!("role.{loss}.single_fqdn"));
         keys.push(format!("sql.{loss}"));
     }
     keys.extend(SCENARIOS.iter().map(|s| format!("target.{s}")));
@@ -96,6 +98,7 @@ impl Inventory {
             "service_account" | "service_account_name" => text(&self.service_account),
             "pool.name" => self.primary_pool().map(|p| p.name.clone()),
             "pool.fqdn" => self.primary_pool().map(|p| p.fqdn.clone()),
+            "pool.servers" => self.pool_servers(),
             "backup.settings" => text(&self.backup.settings),
             "backup.databases" => text(&self.backup.databases),
             "backup.file_shares" => text(&self.backup.file_shares),
@@ -133,6 +136,12 @@ impl Inventory {
                 "meeting_meta" => Some(p.meeting_meta.clone()),
                 _ => None,
             };
+        }
+        if let Some(loss) = key
+            .strip_prefix("role.")
+            .and_then(|r| r.strip_suffix(".single_fqdn"))
+        {
+            return self.single_server_for(loss).map(|s| s.fqdn.clone());
         }
         if let Some(loss) = key
             .strip_prefix("role.")
@@ -184,6 +193,38 @@ impl Inventory {
             role.restored_with(self.topology)
                 .and_then(|host| self.first_with(host))
         })
+    }
+
+    /// The server a loss concerns only when no other server of the primary site could be
+    /// meant: with two front-ends, "the lost front-end" must be named, never guessed (a
+    /// guess would stop and overwrite a healthy server).
+    pub fn single_server_for(&self, loss: &str) -> Option<&Server> {
+        let role = self.role_for(loss)?;
+        let standby = self.secondary.as_ref().map(|s| s.pool.as_str());
+        let mut primary = self
+            .servers
+            .iter()
+            .filter(|s| s.roles.contains(&role))
+            .filter(|s| s.pool.as_deref().is_none_or(|p| Some(p) != standby));
+        match (primary.next(), primary.next()) {
+            (Some(one), None) => Some(one),
+            (Some(_), Some(_)) => None,
+            (None, _) => self.server_for(loss),
+        }
+    }
+
+    /// Every server of the primary pool whose OCS services use its back-end databases (all
+    /// but the back-end), comma-separated in inventory order.
+    fn pool_servers(&self) -> Option<String> {
+        let pool = self.primary_pool()?;
+        let names: Vec<&str> = self
+            .servers
+            .iter()
+            .filter(|s| s.pool.as_deref() == Some(pool.name.as_str()))
+            .filter(|s| s.roles.iter().any(|r| *r != Role::BackEnd))
+            .map(|s| s.fqdn.as_str())
+            .collect();
+        (!names.is_empty()).then(|| names.join(","))
     }
 
     fn first_with(&self, role: Role) -> Option<&Server> {

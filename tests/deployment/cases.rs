@@ -8,10 +8,45 @@ use super::world::{self, BACKUP_SQL};
 
 type Case = (&'static str, fn());
 
-pub const ALL: &[Case] = &[(
-    "lcslog_only_loss_restores_the_latest_set_and_the_servers_settings",
-    lcslog_only,
-)];
+pub const ALL: &[Case] = &[
+    (
+        "case1_contact_lists_after_a_move_never_touch_the_target_pool",
+        contacts_after_move,
+    ),
+    (
+        "case2_a_lost_second_front_end_is_named_and_the_first_left_alone",
+        second_front_end,
+    ),
+    (
+        "case2_an_rtc_restore_stops_every_pool_server_first",
+        rtc_restore_stops_the_pool,
+    ),
+    (
+        "case3_a_lost_rtc_database_is_restored_whatever_is_ticked",
+        rtc_required,
+    ),
+    (
+        "case3_lcslog_only_loss_restores_the_latest_set_and_the_servers_settings",
+        lcslog_only,
+    ),
+    (
+        "case6_a_restricted_restore_is_opened_before_services_start",
+        restricted_user,
+    ),
+    (
+        "case7_the_most_recent_backup_set_is_verified_and_restored",
+        most_recent_set,
+    ),
+];
+
+/// The servers of the primary pool that use the RTC database.
+const POOL: [&str; 5] = [
+    "fe01.contoso.com",
+    "fe02.contoso.com",
+    "web01.contoso.com",
+    "conf01.contoso.com",
+    "av01.contoso.com",
+];
 
 /// Answers every run shares: confirmations typed, manual steps done.
 const COMMON: &str = r#"
@@ -149,7 +184,6 @@ platform = "prepare"
 backup_set_lcslog = "2"
 "#,
     ));
-    println!("{}", lab.commands().join("\n"));
     assert_finished(&out, &lab);
     let after = lab.state();
     assert_whole(&whole, &after, &[], &[r"arc01\archive/LCSLog"]);
@@ -166,4 +200,214 @@ backup_set_lcslog = "2"
         "the Archiving and CDR Server's computer-level settings were not imported"
     );
     assert_unharmed(&whole, &after, &["arc01.contoso.com"], &[]);
+}
+
+/// An RTC-only loss: the back-end still runs, its RTC database is gone.
+fn rtc_loss(extra: &str) -> (Deployment, Deployment, Lab, Output) {
+    let whole = world::whole();
+    let mut dep = whole.clone();
+    world::lose(&mut dep, &[], &[r"be01\rtc/RTC"]);
+    let lab = Lab::new(&dep);
+    let out = lab.run(&answers(&format!(
+        "lost = [\"rtc-database\"]\nos_healthy = true\nplatform = \"prepare\"\nbackup_set_rtc = \"2\"\n{extra}"
+    )));
+    (whole, dep, lab, out)
+}
+
+/// The servers an RTC restore may touch: the back-end and the pool servers it stops and
+/// starts again.
+fn rtc_affected() -> Vec<&'static str> {
+    let mut v = vec!["be01.contoso.com"];
+    v.extend(POOL);
+    v
+}
+
+/// Case 1: fe02 is lost and its users move to the standby pool with their contact lists.
+/// Moving users into a healthy pool needs that pool's name typed; nothing writes to its
+/// database: the only path offered restores into a separately named database.
+fn contacts_after_move() {
+    let whole = world::whole();
+    let mut dep = whole.clone();
+    world::lose(&mut dep, &["fe02.contoso.com"], &[]);
+    let lab = Lab::new(&dep);
+    let base = "lost = [\"front-end\"]\nos_healthy = true\nplatform = \"prepare\"\n\"setup-platform[front-end]/server_fqdn\" = \"fe02.contoso.com\"\nfrontend_fqdn = \"fe02.contoso.com\"\nmove_users = true\nkeep_contacts = true\ntarget_pool_fqdn = \"standby01.boston.contoso.com\"\n";
+    // The target's SIP port is a real network check; the simulated pool has no address.
+    let base =
+        format!("{base}\n[failed]\ntarget-reachable = \"done: answered from the standby site\"\n");
+    let out = lab.run(&answers(&base));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let refused = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        refused.contains("\"standby01.boston.contoso.com\""),
+        "{refused}"
+    );
+    let lab = Lab::new(&dep);
+    let text = answers(&base).replace(
+        "[confirm]\n",
+        "[confirm]\nmove-users = \"standby01.boston.contoso.com\"\nrestore-contacts = \"standby01.boston.contoso.com\"\n",
+    );
+    let out = lab.run(&text);
+    assert_finished(&out, &lab);
+    let after = lab.state();
+    assert_whole(&whole, &after, &["fe02.contoso.com"], &[]);
+    assert_unharmed(&whole, &after, &["fe02.contoso.com"], &[]);
+    assert!(
+        !lab.commands()
+            .iter()
+            .any(|c| c.contains("sbbe01") || c.contains("standby01") || c.contains("RESTORE")),
+        "a command touched the standby pool or restored a database:\n{}",
+        lab.commands().join("\n")
+    );
+}
+
+/// Case 2: fe02 is lost in a pool of two front-ends. Without a name the run is refused
+/// before anything runs (the inventory no longer guesses fe01); with fe02 named, fe02 is
+/// whole again and fe01 was neither stopped nor written to.
+fn second_front_end() {
+    let whole = world::whole();
+    let mut dep = whole.clone();
+    world::lose(&mut dep, &["fe02.contoso.com"], &[]);
+    let lab = Lab::new(&dep);
+    let base =
+        "lost = [\"front-end\"]\nos_healthy = true\nplatform = \"prepare\"\nmove_users = false\n";
+    let out = lab.run(&answers(base));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("server_fqdn") && err.contains("frontend_fqdn"),
+        "{err}"
+    );
+    assert!(lab.commands().is_empty(), "{:?}", lab.commands());
+    let out = lab.run(&answers(&format!(
+        "{base}\"setup-platform[front-end]/server_fqdn\" = \"fe02.contoso.com\"\nfrontend_fqdn = \"fe02.contoso.com\"\n"
+    )));
+    assert_finished(&out, &lab);
+    let after = lab.state();
+    assert_whole(&whole, &after, &["fe02.contoso.com"], &[]);
+    assert_unharmed(&whole, &after, &["fe02.contoso.com"], &[]);
+    assert_commands(
+        &lab,
+        &[
+            r"sc \\fe02.contoso.com query",
+            r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'fe02.contoso.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\fe02-machine.xml /fqdn:fe02.contoso.com /restore:true",
+            r"sc \\be01.contoso.com start MSSQLSERVER",
+            r"sc \\be01.contoso.com query MSSQLSERVER",
+            r"sc \\fe02.contoso.com start RTCSRV",
+            r"sc \\fe02.contoso.com query RTCSRV",
+            r"sc \\fe02.contoso.com start RTCIMMCU",
+            r"sc \\fe02.contoso.com start RTCACPMCU",
+            r"sc \\web01.contoso.com start W3SVC",
+            r"sc \\conf01.contoso.com start RTCDATAMCU",
+            r"sc \\av01.contoso.com start RTCAVMCU",
+            r"sc \\fe02.contoso.com query RTCSRV",
+            r"sc \\conf01.contoso.com query RTCDATAMCU",
+            r"sc \\av01.contoso.com query RTCAVMCU",
+            r"sc \\web01.contoso.com query W3SVC",
+        ],
+    );
+}
+
+/// Case 2 (last point): before RTC is restored every server of the pool lets go of it, and
+/// every one is started again afterwards.
+fn rtc_restore_stops_the_pool() {
+    let (whole, _, lab, out) = rtc_loss("move_users = false\n");
+    assert_finished(&out, &lab);
+    let after = lab.state();
+    assert_whole(&whole, &after, &rtc_affected(), &[r"be01\rtc/RTC"]);
+    assert_unharmed(&whole, &after, &rtc_affected(), &[]);
+    let pool = POOL.join(",");
+    assert_commands(
+        &lab,
+        &[
+            r"sqlcmd -S be01\rtc -E -b -Q SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases",
+            &format!(
+                "powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName ('{pool}' -split ',') -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru"
+            ),
+            r"sqlcmd -S be01\rtc -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTC.bak'",
+            r"sqlcmd -S be01\rtc -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTC.bak' WITH FILE = 2",
+            r"sqlcmd -S be01\rtc -E -b -Q RESTORE DATABASE [RTC] FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTC.bak' WITH FILE = 2, RECOVERY, STATS = 10,REPLACE",
+            r"sqlcmd -S be01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTC', 'Status'))",
+            &format!(
+                "powershell -NoProfile -NonInteractive -Command foreach ($name in 'RTCSRV','RTCIMMCU','RTCACPMCU','RTCDATAMCU','RTCAVMCU','RTCASMCU') {{ Get-Service -ComputerName ('{pool}' -split ',') -Name $name -ErrorAction SilentlyContinue | Start-Service -PassThru }}"
+            ),
+        ],
+    );
+}
+
+/// Case 3: RTC was lost but the operator ticked only LCSLog: RTC is restored anyway (the
+/// loss decides it), LCSLog as well (the operator may add).
+fn rtc_required() {
+    let (whole, _, lab, out) =
+        rtc_loss("move_users = false\ndatabases = [\"LCSLog\"]\nbackup_set_lcslog = \"2\"\n");
+    assert_finished(&out, &lab);
+    let after = lab.state();
+    let mut affected = rtc_affected();
+    affected.push("arc01.contoso.com");
+    assert_whole(
+        &whole,
+        &after,
+        &[],
+        &[r"be01\rtc/RTC", r"arc01\archive/LCSLog"],
+    );
+    assert_unharmed(&whole, &after, &affected, &[]);
+}
+
+/// Case 6: LCSLog restored RESTRICTED_USER is opened to every user before RTCLOG starts
+/// (the stub records a fault for a service started against a restricted database).
+fn restricted_user() {
+    let whole = world::whole();
+    let mut dep = whole.clone();
+    world::lose(&mut dep, &[], &[r"arc01\archive/LCSLog"]);
+    let lab = Lab::new(&dep);
+    let out = lab.run(&answers(
+        r#"lost = ["lcslog-database"]
+os_healthy = true
+platform = "prepare"
+backup_set_lcslog = "2"
+restore_with = ["STATS = 10", "REPLACE", "RESTRICTED_USER"]
+"#,
+    ));
+    assert_finished(&out, &lab);
+    let after = lab.state();
+    assert_whole(&whole, &after, &[], &[r"arc01\archive/LCSLog"]);
+    assert_unharmed(&whole, &after, &["arc01.contoso.com"], &[]);
+    let cmds = lab.commands();
+    let open = cmds
+        .iter()
+        .position(|c| c.contains("SET MULTI_USER"))
+        .expect("opened");
+    let start = cmds
+        .iter()
+        .position(|c| c.ends_with("start RTCLOG"))
+        .expect("started");
+    assert!(open < start, "{}", cmds.join("\n"));
+}
+
+/// Case 7: backups appended to one file: the headers are read, and the most recent set
+/// (position 2, not the first) is verified and restored; the older set holds one user less.
+fn most_recent_set() {
+    let (whole, _, lab, out) = rtc_loss("move_users = false\n");
+    assert_finished(&out, &lab);
+    let after = lab.state();
+    let file = format!(r"{BACKUP_SQL}\RTC.bak");
+    assert_eq!(
+        after.databases[r"be01\rtc/RTC"].restored,
+        vec![(file.clone(), 2)]
+    );
+    assert!(
+        after
+            .writes
+            .iter()
+            .any(|w| w.target == format!("verified:{file}") && w.what == "2")
+    );
+    assert_eq!(
+        after.databases[r"be01\rtc/RTC"].users,
+        whole.databases[r"be01\rtc/RTC"].users
+    );
 }

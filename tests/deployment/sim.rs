@@ -168,9 +168,25 @@ impl Deployment {
             "RTCQMS" => "QoEMetrics",
             _ => return vec![],
         };
+        // A pool's servers use their own pool's back-end; the others the database by name.
+        let pool = self.servers.get(host).and_then(|s| s.pool.clone());
+        let backend = pool.and_then(|p| {
+            self.servers
+                .iter()
+                .find(|(_, s)| {
+                    s.pool.as_deref() == Some(p.as_str()) && s.roles.iter().any(|r| r == "back-end")
+                })
+                .map(|(f, _)| f.split('.').next().unwrap_or("").to_string())
+        });
         self.databases
             .keys()
             .filter(|k| k.ends_with(&format!("/{db}")))
+            .filter(|k| {
+                db != "RTC"
+                    || backend
+                        .as_ref()
+                        .is_some_and(|b| k.starts_with(&format!("{b}\\")))
+            })
             .cloned()
             .collect()
     }
@@ -225,7 +241,9 @@ fn sc(dep: &mut Deployment, args: &[String]) -> (i32, String) {
     match (args.get(1).map(String::as_str), args.get(2)) {
         (Some("query"), None) => {
             let mut out = String::new();
-            for (name, running) in server.services.iter().filter(|(_, r)| **r) {
+            // Every installed service with its state (the wizards' checks look for the OCS
+            // display names; `sc query` proper lists the active ones only).
+            for (name, running) in &server.services {
                 out.push_str(&format!(
                     "SERVICE_NAME: {name}\nDISPLAY_NAME: {}\n        STATE              : {}\n",
                     display_name(name),

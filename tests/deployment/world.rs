@@ -130,7 +130,7 @@ pub fn whole() -> Deployment {
     dep
 }
 
-/// Loses servers (rebuilt empty: nothing running, no settings, not activated; the
+/// Loses servers (rebuilt empty: nothing running, no settings; the
 /// databases they held are gone) and databases (`instance/database`).
 pub fn lose(dep: &mut Deployment, servers: &[&str], databases: &[&str]) {
     for fqdn in servers {
@@ -145,8 +145,8 @@ pub fn lose(dep: &mut Deployment, servers: &[&str], databases: &[&str]) {
                 *r = true;
             }
         }
+        // Activation lives in Active Directory and survives a server's loss.
         server.settings.clear();
-        server.activated = false;
         let short = fqdn.split('.').next().unwrap_or("").to_string();
         for (key, db) in dep.databases.iter_mut() {
             if key.starts_with(&format!("{short}\\")) {
