@@ -85,8 +85,8 @@ fn follow(dir: &Path) -> Result<u8, Failure> {
             && let Event::Key(key) = event::read().map_err(failed)?
             && key.kind != KeyEventKind::Release
         {
-            let ctrl_c = key.code == KeyCode::Char('c')
-                && key.modifiers.contains(KeyModifiers::CONTROL);
+            let ctrl_c =
+                key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
             if ctrl_c || matches!(key.code, KeyCode::Char('q') | KeyCode::Esc) {
                 break;
             }
@@ -96,4 +96,3 @@ fn follow(dir: &Path) -> Result<u8, Failure> {
     let _ = std::io::stdout().flush();
     Ok(0)
 }
-

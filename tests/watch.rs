@@ -42,9 +42,16 @@ fn a_second_console_watches_a_headless_run_live_without_touching_its_lock() {
         sb.invocations()
     );
     let journal = std::fs::read_to_string(dir.join("journal.jsonl")).expect("journal");
-    assert!(!journal.contains("take"), "no take-over was journaled: {journal}");
+    assert!(
+        !journal.contains("take"),
+        "no take-over was journaled: {journal}"
+    );
     if let Some(before) = lock_before {
-        assert_eq!(std::fs::read(dir.join("lock")).ok(), Some(before), "lock file untouched");
+        assert_eq!(
+            std::fs::read(dir.join("lock")).ok(),
+            Some(before),
+            "lock file untouched"
+        );
     }
 }
 
@@ -55,7 +62,12 @@ fn watch_without_a_terminal_prints_one_look_and_names_what_runs() {
     let (child, _dir) = sb.start_slow_run(&answers, 2);
     let out = sb.lifeline().arg("watch").output().expect("watch");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("WATCHING (read-only)"), "{text}");
     assert!(text.contains("Output of slow · attempt 1"), "{text}");
     let run = child.wait_with_output().expect("run");

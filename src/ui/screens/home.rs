@@ -41,7 +41,9 @@ fn session_lines(
     };
     let mut facts = Vec::new();
     if let Some(holder) = &s.locked_by {
-        facts.push(format!("LOCKED by another console: Enter watches it live · {holder}"));
+        facts.push(format!(
+            "LOCKED by another console: Enter watches it live · {holder}"
+        ));
     }
     if s.state != SessionStatus::InProgress {
         facts.push(format!(
