@@ -81,9 +81,11 @@ fn main() {
         median(samples)
     };
     let load = inner(&|| {
-        std::hint::black_box(lifeline::wizard::load_catalog(&[]).expect("bundled wizards load"));
+        std::hint::black_box(
+            lifeline::app::catalog::load_catalog(&[]).expect("bundled wizards load"),
+        );
     });
-    let catalog = lifeline::wizard::load_catalog(&[]).expect("bundled wizards load");
+    let catalog = lifeline::app::catalog::load_catalog(&[]).expect("bundled wizards load");
     let lost = vec!["front-end".to_string()];
     let build = inner(&|| {
         std::hint::black_box(

@@ -41,6 +41,11 @@ mod linux {
         format!("head -c {bytes} /dev/zero | tr '\\0' x | fold -w 100")
     }
 
+    /// The same bytes as one line without a newline (issue 10: memory flat in line length).
+    fn one_line(bytes: u64) -> String {
+        format!("head -c {bytes} /dev/zero | tr '\\0' x")
+    }
+
     fn request(step: &str, script: String) -> ExecRequest {
         let argv = vec!["sh".to_string(), "-c".to_string(), script];
         ExecRequest {
@@ -104,9 +109,18 @@ mod linux {
     /// The generator through lifeline's runner: supervisor + follower into a screen buffer.
     /// Returns (seconds, lines followed, supervisor peak kB, own peak kB).
     fn runner_run(size_mb: u64, scratch: &Path, round: usize) -> (f64, u64, u64, u64) {
+        runner_run_script(size_mb, scratch, round, generator(size_mb * MB))
+    }
+
+    fn runner_run_script(
+        size_mb: u64,
+        scratch: &Path,
+        round: usize,
+        script: String,
+    ) -> (f64, u64, u64, u64) {
         let session = scratch.join(format!("session-{size_mb}-{round}"));
         let step = format!("print-{size_mb}mb");
-        let req = request(&step, generator(size_mb * MB));
+        let req = request(&step, script);
         let files = StepFiles::new(&session, &step_stem(&step, 1));
         let done = Arc::new(AtomicBool::new(false));
         let supervisor_peak = Arc::new(AtomicU64::new(0));
@@ -215,5 +229,20 @@ mod linux {
                 r.follower_kb as f64 / 1024.0,
             );
         }
+        let line_mb: u64 = std::env::var("STEP_OUTPUT_LINE_MB")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(if benching { 200 } else { 2 });
+        let (took, seen, sup, own) =
+            runner_run_script(line_mb, scratch.path(), 99, one_line(line_mb * MB));
+        println!(
+            "| {line_mb} MB, one line, no newline | | {took:.2} s | | {seen} | {:.1} MB | {:.1} MB |",
+            sup as f64 / 1024.0,
+            own as f64 / 1024.0,
+        );
+        assert!(
+            sup < 64 * 1024 && own < 64 * 1024,
+            "peak RSS must stay under 64 MiB for one long line"
+        );
     }
 }

@@ -37,7 +37,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
     let extra: Vec<PathBuf> = cli.wizards.into_iter().collect();
     match cli.command {
         None => {
-            let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+            let catalog =
+                lifeline::app::catalog::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
             crate::interactive::run(&catalog, crate::interactive::Start::Home, None)
         }
         Some(Command::New {
@@ -51,7 +52,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
                 crate::interactive::run(&catalog, start, inventory.as_deref())
             }
             None => {
-                let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+                let catalog = lifeline::app::catalog::load_catalog(&extra)
+                    .map_err(|d| bad(first_diag(&d)))?;
                 let start = crate::interactive::Start::Home;
                 crate::interactive::run(&catalog, start, inventory.as_deref())
             }
@@ -67,7 +69,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
         }) => {
             let (catalog, id) = resolve_wizard(&extra, &wizard)?;
             if print_answers_template {
-                print!("{}", answers_template(&catalog, &id));
+                out!("{}", answers_template(&catalog, &id));
                 return Ok(0);
             }
             let answers_path = answers.ok_or_else(|| bad("--answers FILE is required"))?;
@@ -79,7 +81,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
             interrupted,
             take_over,
         }) => {
-            let catalog = wizard::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
+            let catalog =
+                lifeline::app::catalog::load_catalog(&extra).map_err(|d| bad(first_diag(&d)))?;
             match (answers, session) {
                 (Some(answers), Some(session)) => resume(
                     &catalog,
@@ -133,14 +136,14 @@ pub(crate) fn first_diag(diags: &[wizard::Diagnostic]) -> String {
 }
 
 fn check(paths: &[PathBuf]) -> Result<u8, Failure> {
-    let diags = wizard::check_paths(paths);
+    let diags = lifeline::app::catalog::check_paths(paths);
     if diags.is_empty() {
         let what = if paths.is_empty() {
             "bundled wizards".to_string()
         } else {
             format!("{} path(s)", paths.len())
         };
-        println!("ok: {what} checked, no errors");
+        outln!("ok: {what} checked, no errors");
         return Ok(0);
     }
     for d in &diags {
@@ -154,11 +157,11 @@ fn sessions(json: bool) -> Result<u8, Failure> {
     let all = store::summaries(&home).map_err(bad)?;
     if json {
         let text = serde_json::to_string_pretty(&all).map_err(bad)?;
-        println!("{text}");
+        outln!("{text}");
         return Ok(0);
     }
     if all.is_empty() {
-        println!("No sessions yet.");
+        outln!("No sessions yet.");
     }
     for s in &all {
         let lock = s
@@ -166,7 +169,7 @@ fn sessions(json: bool) -> Result<u8, Failure> {
             .as_ref()
             .map(|h| format!("  driven by {}@{} (pid {})", h.user, h.host, h.pid))
             .unwrap_or_default();
-        println!(
+        outln!(
             "{}  {:<28} {:<11} {}/{}  {}{}",
             s.id,
             format!("{}{}", s.wizard, if s.drill { " (drill)" } else { "" }),
@@ -185,7 +188,8 @@ fn sessions(json: bool) -> Result<u8, Failure> {
 
 /// The catalog and the root id: a bundled (or --wizards) id, or a path to a file.
 fn resolve_wizard(extra: &[PathBuf], arg: &str) -> Result<(Catalog, String), Failure> {
-    let mut catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    let mut catalog =
+        lifeline::app::catalog::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
     if catalog.get(arg).is_some() {
         return Ok((catalog, arg.to_string()));
     }
@@ -262,7 +266,7 @@ fn run(
         },
     )
     .map_err(bad)?;
-    println!(
+    outln!(
         "session {} started ({})",
         opened.id,
         if drill {
@@ -346,31 +350,34 @@ fn drive_and_report(
     let mut last_step = String::new();
     let ending = drive(driver, answers, &mut runner, &options, &mut |step, line| {
         if step != last_step {
-            println!("== {step}");
+            outln!("== {step}");
             last_step = step.to_string();
         }
         // Escape sequences a program printed never reach the operator's terminal raw.
-        println!("   {}", lifeline::exec::terminal::neutralize(line));
+        outln!("   {}", lifeline::exec::terminal::neutralize(line));
     })
     .map_err(|e| Failure {
         code: 1,
         message: format!("session {session_id}: {e}"),
     })?;
-    let resume_hint = format!("lifeline resume {session_id} --answers FILE");
+    let resume_hint = format!(
+        "{} resume {session_id} --answers FILE",
+        lifeline::invocation::program()
+    );
     match ending {
         Ending::Finished => {
-            println!("session {session_id} finished");
+            outln!("session {session_id} finished");
             if driver.state.meta.as_ref().is_some_and(|m| m.drill) {
                 // A drill resumed headless still ends with its score.
                 if let Ok(lines) = crate::drill_cmd::score_lines(dir) {
-                    println!("Score:");
-                    lines.iter().for_each(|l| println!("  {l}"));
+                    outln!("Score:");
+                    lines.iter().for_each(|l| outln!("  {l}"));
                 }
             }
             Ok(0)
         }
         Ending::Aborted(reason) => {
-            println!("session {session_id} was aborted: {reason}");
+            outln!("session {session_id} was aborted: {reason}");
             Ok(0)
         }
         Ending::StepFailed { step, message } => Err(Failure {
@@ -433,7 +440,7 @@ fn resume(
         eprintln!("lifeline: warning: {w}");
     }
     let session_id = opened.id.clone();
-    println!("session {session_id} resumed");
+    outln!("session {session_id} resumed");
     let options = HeadlessOptions {
         interrupted: interrupted.map(|i| match i {
             InterruptedArg::Rerun => InterruptedChoice::Rerun,
@@ -455,14 +462,14 @@ fn plan(
     inventory: Option<&Path>,
     format: PlanFormat,
 ) -> Result<u8, Failure> {
-    let catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    let catalog = lifeline::app::catalog::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
     let inventory = load_inventory(inventory)?;
     let plan =
         lifeline::plan::build_plan(topology, lost, inventory.as_ref().map(|(i, _)| i), &catalog)
             .map_err(bad)?;
     match format {
-        PlanFormat::Md => print!("{}", lifeline::plan::render_markdown(&plan)),
-        PlanFormat::Json => println!(
+        PlanFormat::Md => out!("{}", lifeline::plan::render_markdown(&plan)),
+        PlanFormat::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&lifeline::plan::render_json(&plan)).map_err(bad)?
         ),

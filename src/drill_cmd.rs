@@ -18,7 +18,7 @@ use lifeline::report;
 use lifeline::session::event::{Event, Record};
 use lifeline::session::state::SessionState;
 use lifeline::session::steps::expand;
-use lifeline::wizard::{self, Catalog};
+use lifeline::wizard::Catalog;
 
 use crate::commands::{Failure, bad, first_diag};
 
@@ -30,7 +30,7 @@ pub fn drill(
     answers: Option<&Path>,
     inventory: Option<&Path>,
 ) -> Result<u8, Failure> {
-    let catalog = wizard::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
+    let catalog = lifeline::app::catalog::load_catalog(extra).map_err(|d| bad(first_diag(&d)))?;
     let scenarios = drill::bundled_scenarios(&catalog).map_err(bad)?;
     if list {
         print_list(&scenarios);
@@ -67,7 +67,7 @@ pub fn drill(
 }
 
 fn print_list(scenarios: &[LoadedScenario]) {
-    println!(
+    outln!(
         "{:<24} {:<24} {:<24} {:>6}  {:>8}  TITLE",
         "SCENARIO", "LOSS", "TOPOLOGY", "FAULTS", "TARGET"
     );
@@ -76,7 +76,7 @@ fn print_list(scenarios: &[LoadedScenario]) {
             .target_s()
             .map(|t| report::timing::human(t * 1000))
             .unwrap_or_else(|| "inventory".into());
-        println!(
+        outln!(
             "{:<24} {:<24} {:<24} {:>6}  {:>8}  {}",
             s.id(),
             s.loss().join(","),
@@ -135,12 +135,12 @@ fn run(
     let session_id = opened.id.clone();
     let dir = opened.dir.clone();
     tracing::info!(session = %session_id, scenario = s.id(), "drill started");
-    println!("DRILL — nothing is executed. Session {session_id}");
-    println!("Scenario {}: {}", s.id(), s.scenario.title);
-    println!("{}", s.scenario.briefing.trim());
+    outln!("DRILL — nothing is executed. Session {session_id}");
+    outln!("Scenario {}: {}", s.id(), s.scenario.title);
+    outln!("{}", s.scenario.briefing.trim());
     match target_s {
-        Some(t) => println!("Target time: {}", report::timing::human(t * 1000)),
-        None => println!("Target time: none set"),
+        Some(t) => outln!("Target time: {}", report::timing::human(t * 1000)),
+        None => outln!("Target time: none set"),
     }
     let narrator = Narrator {
         writer: &mut opened.writer,
@@ -170,21 +170,27 @@ fn run(
         &answers,
         &mut runner,
         &HeadlessOptions::default(),
-        &mut |_, line| println!("   | {line}"),
+        &mut |_, line| outln!("   | {line}"),
     )
     .map_err(|e| Failure {
         code: 1,
         message: format!("session {session_id}: {e}"),
     })?;
     drop(driver);
-    let resume_hint = format!("lifeline resume {session_id} --answers FILE");
+    let resume_hint = format!(
+        "{} resume {session_id} --answers FILE",
+        lifeline::invocation::program()
+    );
     match ending {
         Ending::Finished | Ending::Aborted(_) => {
-            println!("\nDrill {session_id} finished. Score:");
+            outln!("\nDrill {session_id} finished. Score:");
             for line in score_lines(&dir)? {
-                println!("  {line}");
+                outln!("  {line}");
             }
-            println!("Report: lifeline report {session_id} --format html --output drill.html");
+            outln!(
+                "Report: {} report {session_id} --format html --output drill.html",
+                lifeline::invocation::program()
+            );
             Ok(0)
         }
         Ending::StepFailed { step, message } => Err(Failure {
@@ -301,19 +307,19 @@ impl Narrator<'_> {
             Event::StepEntered { step } => {
                 let steps = expand(&self.catalog, &self.root, &self.state.answers, true);
                 let Some(planned) = steps.iter().find(|s| s.key == *step) else {
-                    println!("== [DRILL] {step}");
+                    outln!("== [DRILL] {step}");
                     return;
                 };
-                println!("\n== [DRILL] {}  ({step})", planned.def.title);
+                outln!("\n== [DRILL] {}  ({step})", planned.def.title);
                 if let Some(why) = &planned.def.why {
-                    println!("   Why: {}", one_line(why));
+                    outln!("   Why: {}", one_line(why));
                 }
                 if let Some(source) = &planned.def.source {
-                    println!("   Source: {}", one_line(source));
+                    outln!("   Source: {}", one_line(source));
                 }
             }
             Event::StepStarted { argv, .. } if !argv.is_empty() => {
-                println!("   $ {} (simulated)", argv.join(" "));
+                outln!("   $ {} (simulated)", argv.join(" "));
             }
             Event::StepFinished {
                 outcome,
@@ -325,12 +331,12 @@ impl Narrator<'_> {
                     .map(|c| format!(" (exit code {c})"))
                     .unwrap_or_default();
                 match message {
-                    Some(m) => println!("   -> {outcome:?}{code}: {m}"),
-                    None => println!("   -> {outcome:?}{code}"),
+                    Some(m) => outln!("   -> {outcome:?}{code}: {m}"),
+                    None => outln!("   -> {outcome:?}{code}"),
                 }
             }
-            Event::StepSkipped { reason, .. } => println!("   -> skipped: {reason}"),
-            Event::StepMarkedDone { note, .. } => println!(
+            Event::StepSkipped { reason, .. } => outln!("   -> skipped: {reason}"),
+            Event::StepMarkedDone { note, .. } => outln!(
                 "   -> marked done{}",
                 note.as_deref()
                     .map(|n| format!(": {n}"))

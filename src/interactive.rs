@@ -12,7 +12,9 @@ use lifeline::inventory::Inventory;
 use lifeline::journal;
 use lifeline::session::engine::{Defaults, NoDefaults};
 use lifeline::session::state::SessionStatus;
-use lifeline::ui::{self, AppExit, AppSetup, HomeSetup, SessionSummary, WizardSummary};
+use lifeline::ui::{
+    self, AppExit, AppSetup, HomeSetup, ScenarioSummary, SessionSummary, WizardSummary,
+};
 use lifeline::wizard::Catalog;
 
 use crate::commands::{Failure, bad};
@@ -56,7 +58,10 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
     let mut next = start;
     loop {
         let (setup, lock) = match next {
-            Start::Home => (AppSetup::Home(home_setup(&home, catalog)), None),
+            Start::Home => (
+                AppSetup::Home(home_setup(&home, catalog, inventory_path.as_deref())),
+                None,
+            ),
             Start::New { wizard, drill } => {
                 let inventory = read_inventory(inventory_path.as_deref())?;
                 let opened = store::start(
@@ -80,7 +85,8 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
                 (AppSetup::Session(Box::new(setup)), Some(lock))
             }
             Start::Drill { scenario } => {
-                let opened = start_drill(&home, catalog, scenario.as_deref(), inventory)?;
+                let opened =
+                    start_drill(&home, catalog, scenario.as_deref(), inventory_path.as_deref())?;
                 let inventory = match &opened.inventory_text {
                     Some(text) => {
                         Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?)
@@ -120,26 +126,31 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
         next = match exit {
             AppExit::Closed => return Ok(0),
             AppExit::Start { wizard, drill } => Start::New { wizard, drill },
+            AppExit::Drill { scenario } => Start::Drill { scenario },
             AppExit::Resume { session } => Start::Resume {
                 session,
                 take_over: None,
             },
             AppExit::Left { session } => {
-                println!("Session {session} is saved. Resume it with: lifeline resume {session}");
+                outln!(
+                    "Session {session} is saved. Resume it with: {} resume {session}",
+                    lifeline::invocation::program()
+                );
                 return Ok(0);
             }
             AppExit::Finished { session } => {
-                println!("Session {session} finished.");
+                outln!("Session {session} finished.");
                 return Ok(0);
             }
             AppExit::Aborted { session, reason } => {
-                println!("Session {session} was aborted: {reason}");
+                outln!("Session {session} was aborted: {reason}");
                 return Ok(0);
             }
             AppExit::Signalled { session, signal } => {
                 if let Some(session) = session {
-                    println!(
-                        "Stopped by {signal:?}. Session {session} is saved; resume with: lifeline resume {session}"
+                    outln!(
+                        "Stopped by {signal:?}. Session {session} is saved; resume with: {} resume {session}",
+                        lifeline::invocation::program()
                     );
                 }
                 return Ok(130);
@@ -225,7 +236,7 @@ fn defaults(inventory: Option<Inventory>) -> Box<dyn Defaults + Send> {
     }
 }
 
-fn home_setup(home: &Path, catalog: &Catalog) -> HomeSetup {
+fn home_setup(home: &Path, catalog: &Catalog, inventory: Option<&Path>) -> HomeSetup {
     let mut warnings = Vec::new();
     let summaries = store::summaries(home).unwrap_or_else(|e| {
         warnings.push(e.to_string());
@@ -267,9 +278,25 @@ fn home_setup(home: &Path, catalog: &Catalog) -> HomeSetup {
         })
         .collect();
     wizards.sort_by_key(|w| (w.id != "restore-service", w.id.clone()));
+    let scenarios = drill::bundled_scenarios(catalog)
+        .unwrap_or_else(|e| {
+            warnings.push(e.to_string());
+            Vec::new()
+        })
+        .iter()
+        .map(|s| ScenarioSummary {
+            id: s.id().to_string(),
+            title: s.scenario.title.clone(),
+            briefing: s.scenario.briefing.clone(),
+            target_s: s.target_s(),
+            faults: s.scenario.faults.len(),
+        })
+        .collect();
     HomeSetup {
         sessions,
         wizards,
+        scenarios,
+        inventory: inventory.map(|p| p.display().to_string()),
         warnings,
     }
 }

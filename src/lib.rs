@@ -7,6 +7,7 @@ pub mod app;
 pub mod drill;
 pub mod exec;
 pub mod inventory;
+pub mod invocation;
 pub mod journal;
 pub mod logging;
 pub mod plan;

@@ -1,6 +1,24 @@
 //! The `lifeline` binary: parses the command line, runs the command, maps the outcome to
 //! an exit code (0 done, 1 a step failed, 2 bad usage or input, 3 needs an operator decision).
 
+/// Writes a line to standard output, going on when it is closed (`lifeline plan … | head -1`,
+/// or `lifeline run … | less` quit early): the recovery's record is its session files, never
+/// this stream, so a closed pipe must neither panic nor stop a run.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// [`outln!`] without the newline.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod commands;
 mod drill_cmd;
@@ -25,6 +43,8 @@ fn main() -> ExitCode {
     let _logs = lifeline::journal::lifeline_home()
         .ok()
         .map(|home| lifeline::logging::init(&home));
+    // Messages name the program as the operator can run it again (see invocation.rs).
+    lifeline::invocation::init();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "lifeline started");
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

@@ -26,7 +26,7 @@ pub fn report(session: &str, format: ReportFormat, output: Option<&Path>) -> Res
     tracing::info!(session = %built.session, ?format, "report rendered");
     match output {
         None => {
-            print!("{text}");
+            out!("{text}");
             Ok(0)
         }
         Some(path) => {
@@ -34,7 +34,7 @@ pub fn report(session: &str, format: ReportFormat, output: Option<&Path>) -> Res
                 code: 1,
                 message: format!("cannot write the report to '{}': {e}", path.display()),
             })?;
-            println!("report written to {}", path.display());
+            outln!("report written to {}", path.display());
             Ok(0)
         }
     }

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use lifeline::wizard::{Diagnostic, check_paths};
+use lifeline::app::catalog::check_paths;
+use lifeline::wizard::Diagnostic;
 
 /// Relative to the package root (where cargo runs tests), so diagnostics name files the
 /// same way on every machine.

@@ -1,8 +1,12 @@
 //! Crash trials: a headless session of a realistic wizard (`tests/fixtures/crash/`) with stub
 //! programs, SIGKILLed at seeded-random moments and resumed until it finishes. Sometimes the
 //! running step's supervisor is killed too (a power cut rather than a closed console), and
-//! sometimes only the supervisor, under a live lifeline. After every process the invariants
-//! in `crash/invariants.rs` are checked.
+//! sometimes only the supervisor, under a live lifeline. Issue 10 added: a shutdown (SIGTERM
+//! to every process of the trial), a supervisor-only SIGKILL with its child alive, a second
+//! driver from another host (another `HOSTNAME`) while the first holds the session, the lock
+//! file deleted under a live driver, and supervisors stalled before their hand-shake (the
+//! `LIFELINE_TEST_SUPERVISOR_STALL_MS` test hook). After every process the invariants in
+//! `crash/invariants.rs` are checked.
 //!
 //! ```text
 //! cargo test --release --test crash_trials                                # 50 trials (CI)
@@ -100,6 +104,11 @@ struct Tally {
     decisions: usize,
     invocations: usize,
     aborted_starts: usize,
+    shutdowns: usize,
+    supervisor_only_child_alive: usize,
+    second_host_drivers: usize,
+    lock_deletions: usize,
+    stalled_starts: usize,
 }
 
 /// A stub that logs `name ppid args...` (its parent is the step's supervisor), prints a
@@ -174,10 +183,15 @@ impl Trial<'_> {
         }
     }
 
-    fn spawn(&self, choice: Option<Choice>, round: usize) -> Child {
+    fn spawn(&self, choice: Option<Choice>, round: usize, stall_ms: Option<u64>) -> Child {
         let wizards = fixture("crash");
         let mut cmd = self.sb.lifeline();
         cmd.arg("--wizards").arg(&wizards);
+        if let Some(ms) = stall_ms {
+            // A supervisor slow to hand-shake (the README's test hook): kills land while
+            // an attempt is journaled but not yet claimed.
+            cmd.env("LIFELINE_TEST_SUPERVISOR_STALL_MS", ms.to_string());
+        }
         match &self.session {
             None => {
                 cmd.args(["run", "crash-restore", "--answers"])
@@ -232,11 +246,16 @@ impl Trial<'_> {
                 .as_ref()
                 .and_then(|d| lifeline::journal::read_holder(d));
             let first = self.seen.records.len();
-            let mut child = self.spawn(choice, round);
+            let stall = self.rng.percent(15).then(|| 100 + self.rng.below(800));
+            if stall.is_some() {
+                self.tally.stalled_starts += 1;
+            }
+            let mut child = self.spawn(choice, round, stall);
             self.tally.processes += 1;
             let no_kill = self.rng.percent(10);
             let delay = self.rng.below(KILL_WINDOW_MS);
             let mode = self.rng.below(100);
+            let mut shutdown = false;
             let ended = if no_kill {
                 Ended::Exited(child.wait().unwrap())
             } else {
@@ -244,6 +263,19 @@ impl Trial<'_> {
                     Some(status) => Ended::Exited(status),
                     None if mode < 10 && self.session_dir().is_some() => {
                         self.kill_supervisors_under_live_lifeline(&mut child)
+                    }
+                    None if mode < 16 && self.session_dir().is_some() => {
+                        self.kill_only_supervisors_child_alive(&mut child)
+                    }
+                    None if mode < 24 => {
+                        shutdown = true;
+                        self.shutdown(&mut child)
+                    }
+                    None if mode < 29 && self.session_dir().is_some() => {
+                        self.delete_the_lock(&mut child)
+                    }
+                    None if mode < 34 && self.session_dir().is_some() => {
+                        self.second_driver_from_another_host(&mut child, round)
                     }
                     None => {
                         child.kill().unwrap();
@@ -266,10 +298,14 @@ impl Trial<'_> {
                 }
             }
             let dir = self.session.clone().unwrap();
-            let kill_supervisors = matches!(ended, Ended::Killed) && mode < 45;
+            let kill_supervisors = matches!(ended, Ended::Killed) && mode < 45 && !shutdown;
             if matches!(ended, Ended::Killed) {
                 self.tally.kills += 1;
-                self.register_running(&dir, kill_supervisors);
+                if shutdown {
+                    self.register_shutdown(&dir);
+                } else {
+                    self.register_running(&dir, kill_supervisors);
+                }
             }
             let after = self.snapshot(&dir);
             self.log.push(format!(
@@ -309,6 +345,8 @@ impl Trial<'_> {
                             _ => Choice::Skip,
                         });
                     }
+                    // A driver whose lock file was deleted stops at its next append, saying so.
+                    Some(1) if self.stderr_of(round).contains("lock file") => choice = None,
                     _ => {
                         let stderr = self.stderr_of(round);
                         self.fail(format!("lifeline exited {status}: {stderr}"));
@@ -392,6 +430,131 @@ impl Trial<'_> {
                 child.kill().unwrap();
                 child.wait().unwrap();
                 self.fail("lifeline did not notice its step's supervisor was killed".into());
+            }
+        }
+    }
+
+    /// A shutdown: SIGTERM to lifeline and to every process of this sandbox (supervisors,
+    /// children), each verified by its environment and start time. Attempts end interrupted.
+    fn shutdown(&mut self, child: &mut Child) -> Ended {
+        self.tally.shutdowns += 1;
+        let mut pids = our_processes(self.sb);
+        pids.retain(|&p| p != child.id() as i32);
+        signal_verified(self.sb, child.id() as i32, libc::SIGTERM);
+        for pid in pids {
+            signal_verified(self.sb, pid, libc::SIGTERM);
+        }
+        match Self::wait_up_to(child, 10_000) {
+            Some(_) => {}
+            None => {
+                child.kill().unwrap();
+                child.wait().unwrap();
+            }
+        }
+        // The machine goes down: nothing of the sandbox outlives it.
+        let until = Instant::now() + Duration::from_secs(10);
+        while !our_processes(self.sb).is_empty() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        for pid in our_processes(self.sb) {
+            signal_verified(self.sb, pid, libc::SIGKILL);
+        }
+        Ended::Killed
+    }
+
+    /// After a shutdown every attempt journaled as running ended one way or another before
+    /// lifeline could journal it: either outcome is fine, never a second run beside it.
+    fn register_shutdown(&mut self, dir: &Path) {
+        let records = self.snapshot(dir).records;
+        for (step, attempt) in running_steps(&records) {
+            self.expected.insert((step, attempt), MustEnd::Either);
+        }
+    }
+
+    /// SIGKILL to the running step's supervisor only: its child lives on (until the
+    /// parent-death signal ends it) while lifeline follows the step.
+    fn kill_only_supervisors_child_alive(&mut self, child: &mut Child) -> Ended {
+        let dir = self.session_dir().unwrap();
+        let records = self.snapshot(&dir).records;
+        let mut killed = false;
+        for (step, attempt) in running_steps(&records) {
+            let stem = step_stem(&step, attempt);
+            if let AttachState::Running { supervisor_pid, .. } = attach(&dir, &stem) {
+                signal_verified(self.sb, supervisor_pid as i32, libc::SIGKILL);
+                self.expected.insert((step, attempt), MustEnd::Either);
+                killed = true;
+            }
+        }
+        if !killed {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return Ended::Killed;
+        }
+        self.tally.supervisor_only_child_alive += 1;
+        match Self::wait_up_to(child, 30_000) {
+            Some(status) => Ended::Exited(status),
+            None => {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                self.fail("lifeline did not notice its step's supervisor was killed".into());
+            }
+        }
+    }
+
+    /// The session's lock file deleted under a live driver: it must stop before it would
+    /// append beside a second driver, or finish; it is then killed or waited for.
+    fn delete_the_lock(&mut self, child: &mut Child) -> Ended {
+        let dir = self.session_dir().unwrap();
+        let _ = std::fs::remove_file(dir.join("lock"));
+        self.tally.lock_deletions += 1;
+        match Self::wait_up_to(child, 30_000) {
+            Some(status) => Ended::Exited(status),
+            None => {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                Ended::Killed
+            }
+        }
+    }
+
+    /// A second console on another host (another HOSTNAME) resumes the session while the
+    /// first one holds it (paused, so it surely does): it must be refused and append nothing.
+    fn second_driver_from_another_host(&mut self, child: &mut Child, round: usize) -> Ended {
+        let dir = self.session_dir().unwrap();
+        let pid = child.id() as i32;
+        signal_verified(self.sb, pid, libc::SIGSTOP);
+        let before = std::fs::read(dir.join("journal.jsonl")).unwrap_or_default();
+        let id = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let out = self
+            .sb
+            .lifeline()
+            .arg("--wizards")
+            .arg(fixture("crash"))
+            .args(["resume", &id, "--answers"])
+            .arg(&self.answers)
+            .args(["--interrupted", "rerun"])
+            .env("HOSTNAME", "another-console")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        signal_verified(self.sb, pid, libc::SIGCONT);
+        self.tally.second_host_drivers += 1;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() != Some(2) || !stderr.contains("driven by") {
+            self.fail(format!(
+                "round {round}: a second driver from another host was not refused: {:?} {stderr}",
+                out.status.code()
+            ));
+        }
+        if std::fs::read(dir.join("journal.jsonl")).unwrap_or_default() != before {
+            self.fail(format!("round {round}: the refused second driver wrote to the journal"));
+        }
+        match Self::wait_up_to(child, KILL_WINDOW_MS) {
+            Some(status) => Ended::Exited(status),
+            None => {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                Ended::Killed
             }
         }
     }
@@ -548,6 +711,55 @@ fn kill_verified_supervisor(dir: &Path, stem: &str, supervisor_pid: u32) {
     }
 }
 
+fn start_time(pid: i32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let close = stat.rfind(')')?;
+    stat[close + 1..].split_whitespace().nth(19).map(str::to_string)
+}
+
+/// True for a live, non-zombie process whose environment names this sandbox's home.
+fn ours(sb: &Sandbox, pid: i32) -> bool {
+    if pid <= 1 || pid == std::process::id() as i32 {
+        return false;
+    }
+    let zombie = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| s.rfind(')').map(|i| s[i + 1..].trim_start().starts_with('Z')))
+        .unwrap_or(true);
+    let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) else {
+        return false;
+    };
+    let want = format!("LIFELINE_HOME={}", sb.home().display());
+    !zombie && env.split(|&b| b == 0).any(|e| e == want.as_bytes())
+}
+
+/// Every live process of this sandbox.
+fn our_processes(sb: &Sandbox) -> Vec<i32> {
+    std::fs::read_dir("/proc")
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()))
+                .filter(|&pid| ours(sb, pid))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Signals one process only if it is this sandbox's, re-reading its start time right
+/// before. Never a group, never pid <= 1.
+fn signal_verified(sb: &Sandbox, pid: i32, sig: i32) {
+    assert!(pid > 1, "refusing to signal pid {pid}");
+    let Some(before) = start_time(pid) else {
+        return;
+    };
+    if ours(sb, pid) && start_time(pid) == Some(before) {
+        // SAFETY: kill(2) of one positive pid verified above.
+        unsafe {
+            libc::kill(pid, sig);
+        }
+    }
+}
+
 fn new_sandbox() -> (Sandbox, PathBuf) {
     let sb = Sandbox::new();
     crash_stub(&sb, "lcscmd");
@@ -611,11 +823,18 @@ fn sessions_killed_at_random_moments_resume_without_losing_or_repeating_anything
         total.decisions += t.decisions;
         total.invocations += t.invocations;
         total.aborted_starts += t.aborted_starts;
+        total.shutdowns += t.shutdowns;
+        total.supervisor_only_child_alive += t.supervisor_only_child_alive;
+        total.second_host_drivers += t.second_host_drivers;
+        total.lock_deletions += t.lock_deletions;
+        total.stalled_starts += t.stalled_starts;
     }
     println!(
         "crash trials: {} trials, {} lifeline processes, {} kills (+{} supervisor-only), {} supervisors killed, \
          {} re-attached, {} interrupted, {} reruns, {} resolved by policy alone, {} operator decisions, \
-         {} stub invocations, {} killed before the session existed; all invariants held; seed {seed}; {:.1} s",
+         {} stub invocations, {} killed before the session existed; faults: {} shutdowns (SIGTERM to all), \
+         {} supervisor-only kills with the child alive, {} second drivers from another host, {} lock files deleted, \
+         {} stalled supervisor starts; all invariants held; seed {seed}; {:.1} s",
         total.trials,
         total.processes,
         total.kills,
@@ -628,6 +847,11 @@ fn sessions_killed_at_random_moments_resume_without_losing_or_repeating_anything
         total.decisions,
         total.invocations,
         total.aborted_starts,
+        total.shutdowns,
+        total.supervisor_only_child_alive,
+        total.second_host_drivers,
+        total.lock_deletions,
+        total.stalled_starts,
         started.elapsed().as_secs_f64()
     );
     assert!(total.kills > 0 || trials == 0, "no process was ever killed");

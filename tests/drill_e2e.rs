@@ -35,6 +35,25 @@ fn run(sb: &Sandbox, args: &[&str]) -> Run {
     }
 }
 
+/// Runs a command line as printed by lifeline, through `sh`, with the sandbox's environment.
+fn run_printed(sb: &Sandbox, line: &str) -> Run {
+    let lifeline = sb.lifeline();
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c").arg(line);
+    for (k, v) in lifeline.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    let out = sh.output().expect("run sh");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 fn only_session(sb: &Sandbox) -> String {
     let dirs: Vec<_> = std::fs::read_dir(sb.home().join("sessions"))
         .expect("sessions")
@@ -64,7 +83,15 @@ fn drill_to_end(sb: &Sandbox, id: &str, answers: &Path) -> (String, String) {
                 "{id}: {}",
                 first.stderr
             );
-            let resumed = run(sb, &["resume", &session, "--answers", a]);
+            // The command the message names is run as printed, by a shell: it must work as
+            // written (the binary is not `lifeline` on PATH here, so it is named by its path).
+            let printed = regex::Regex::new(r"run: (.+ resume \S+ --answers) FILE")
+                .expect("regex")
+                .captures(&first.stderr)
+                .unwrap_or_else(|| panic!("{id}: no command to run in: {}", first.stderr))[1]
+                .to_string();
+            assert!(printed.contains(&session), "{id}: {printed}");
+            let resumed = run_printed(sb, &format!("{printed} '{a}'"));
             assert_eq!(
                 resumed.code,
                 Some(0),

@@ -1,9 +1,10 @@
 //! The drill scenario loader: a valid file types its presets and faults; every invalid one
 //! is refused with `'path':line:col: message` errors naming what is wrong.
 
+use lifeline::app::catalog::load_catalog;
 use lifeline::drill::load_scenario;
 use lifeline::session::event::{AnswerValue, Outcome};
-use lifeline::wizard::{Catalog, load_catalog};
+use lifeline::wizard::Catalog;
 
 fn catalog() -> Catalog {
     load_catalog(&[]).expect("bundled wizards load")

@@ -344,7 +344,7 @@ fn dry_run(catalog: &Catalog, root: &str, answers: &AnswersFile) -> Result<(), T
 
 #[test]
 fn the_wizard_loader_rejects_arbitrary_text_cleanly() {
-    let bundled = wizard::load_catalog(&[]).unwrap();
+    let bundled = lifeline::app::catalog::load_catalog(&[]).unwrap();
     fuzz(
         "wizard loader, arbitrary text",
         2000,
@@ -360,7 +360,7 @@ fn the_wizard_loader_rejects_arbitrary_text_cleanly() {
 
 #[test]
 fn the_wizard_loader_rejects_mutated_wizards_cleanly() {
-    let bundled = wizard::load_catalog(&[]).unwrap();
+    let bundled = lifeline::app::catalog::load_catalog(&[]).unwrap();
     let sources = wizard_sources();
     fuzz(
         "wizard loader, mutated wizards",
@@ -417,7 +417,7 @@ data_dir = '/srv/data'\nsql_instance = 'sql01\\rtc'\n\n[confirm]\nrestore-db = \
 
 fn crash_catalog() -> Catalog {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crash");
-    wizard::load_catalog(&[dir]).unwrap()
+    lifeline::app::catalog::load_catalog(&[dir]).unwrap()
 }
 
 fn exercise_answers(text: &str, catalog: &Catalog) -> Result<(), TestCaseError> {

@@ -225,7 +225,6 @@ fn case01_a_shutdown_interrupts_the_step_and_resume_asks() {
 // 1b. A step that failed while nobody watched is shown and waits for a decision: exit 3
 // unless the answers file's [failed] table decides.
 #[test]
-#[ignore = "the headless decision lands after the driver's split of app/headless.rs (issue 14)"]
 fn case01b_a_failure_found_on_reattach_waits_for_a_decision() {
     let sb = Sandbox::new();
     let _c = Cleanup(&sb);

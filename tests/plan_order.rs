@@ -13,7 +13,7 @@ use proptest::prelude::*;
 
 /// The bundled wizards, loaded and checked as the binary does.
 fn catalog() -> Catalog {
-    lifeline::wizard::load_catalog(&[]).expect("the bundled wizards load")
+    lifeline::app::catalog::load_catalog(&[]).expect("the bundled wizards load")
 }
 
 fn example_inventory() -> Inventory {

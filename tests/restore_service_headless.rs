@@ -835,7 +835,7 @@ fn the_readme_drill_of_a_lost_front_end_runs_to_its_end() {
 fn every_bundled_check_is_simulated_in_a_drill() {
     // The rule of wizards/README.md: every bundled check looks at the deployment (a share, a
     // server, a DNS record, a tool on the console), so a drill shows what it would report.
-    let catalog = lifeline::wizard::load_catalog(&[]).expect("bundled wizards load");
+    let catalog = lifeline::app::catalog::load_catalog(&[]).expect("bundled wizards load");
     for wizard in catalog.wizards.values() {
         for step in wizard
             .steps

@@ -15,11 +15,11 @@ use lifeline::app::store::{self, NewSession};
 use lifeline::journal::{JournalError, JournalWriter, parse_journal, read_journal};
 use lifeline::session::engine::{ExecRequest, NoDefaults, RunReport};
 use lifeline::session::event::{Event, Outcome, Record};
-use lifeline::wizard::{self, Catalog};
+use lifeline::wizard::Catalog;
 
 fn crash_catalog() -> Catalog {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crash");
-    wizard::load_catalog(&[dir]).unwrap()
+    lifeline::app::catalog::load_catalog(&[dir]).unwrap()
 }
 
 fn answers() -> AnswersFile {

@@ -121,6 +121,7 @@ fn a_whole_recovery_is_driven_from_the_keyboard() {
     screen_has(&mut h, "tick every item first");
     for _ in 0..3 {
         h.key(KeyCode::Char(' '));
+        h.key(KeyCode::Down);
     }
     screen_has(&mut h, "All 3 items ticked");
     h.key(KeyCode::Enter);

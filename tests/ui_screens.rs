@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 use lifeline::session::event::{AnswerValue, Event, Outcome};
 use lifeline::session::state::SessionStatus;
 use lifeline::ui::memory::{Harness, MemoryRunner, Script};
-use lifeline::ui::{AppSetup, HomeSetup, SessionSummary, WizardSummary};
+use lifeline::ui::{AppSetup, HomeSetup, ScenarioSummary, SessionSummary, WizardSummary};
 use time::macros::datetime;
 use ui_common::*;
 
@@ -213,9 +213,8 @@ fn succeeded_under_review() {
 
 #[test]
 fn manual_checklist() {
-    snap("checklist", at_checklist, no_runner, |h| {
-        h.key(KeyCode::Down)
-    });
+    // One item is ticked: the cursor opens on the first unticked one.
+    snap("checklist", at_checklist, no_runner, |_| {});
 }
 
 #[test]
@@ -350,6 +349,23 @@ fn home() -> HomeSetup {
                 description: "Restores the back-end SQL Server, then rebuilds the front ends of a consolidated pool.".into(),
             },
         ],
+        scenarios: vec![
+            ScenarioSummary {
+                id: "rtc-in-use".into(),
+                title: "The RTC restore fails: the database is in use".into(),
+                briefing: "The RTC user database on be01 was damaged by a storage fault; SQL Server itself still runs. Restore RTC from last night's backup. Expect the restore to fail the first time.".into(),
+                target_s: Some(3600),
+                faults: 1,
+            },
+            ScenarioSummary {
+                id: "backup-too-old".into(),
+                title: "The only backup is older than the backup interval".into(),
+                briefing: "Restore the Standard Edition server; the newest backup is two days old.".into(),
+                target_s: None,
+                faults: 2,
+            },
+        ],
+        inventory: None,
         warnings: vec![],
     }
 }
@@ -366,8 +382,42 @@ fn home_screen() {
 fn wizard_picker() {
     for (w, h) in SIZES {
         let mut harness = Harness::new(AppSetup::Home(home()), NOW, (w, h));
-        harness.key(KeyCode::Char('t'));
+        harness.key(KeyCode::Char('n'));
         harness.key(KeyCode::Down);
         insta::assert_snapshot!(format!("picker_{w}x{h}"), harness.screen(w, h));
     }
+}
+
+#[test]
+fn drill_picker_lists_the_scenarios_and_says_which_inventory() {
+    for (w, h) in SIZES {
+        let mut harness = Harness::new(AppSetup::Home(home()), NOW, (w, h));
+        harness.key(KeyCode::Char('t'));
+        harness.key(KeyCode::Down);
+        insta::assert_snapshot!(format!("drill_picker_{w}x{h}"), harness.screen(w, h));
+    }
+}
+
+#[test]
+fn drill_picker_starts_the_scenario_under_the_cursor() {
+    use lifeline::ui::AppExit;
+    use lifeline::ui::state::Ending;
+    let mut harness = Harness::new(AppSetup::Home(home()), NOW, (80, 24));
+    harness.key(KeyCode::Char('t'));
+    harness.key(KeyCode::Down);
+    harness.key(KeyCode::Down);
+    harness.key(KeyCode::Enter);
+    assert_eq!(
+        harness.app.state.ending,
+        Some(Ending::Exit(AppExit::Drill {
+            scenario: Some("backup-too-old".into())
+        }))
+    );
+    let mut harness = Harness::new(AppSetup::Home(home()), NOW, (80, 24));
+    harness.key(KeyCode::Char('t'));
+    harness.key(KeyCode::Enter);
+    assert_eq!(
+        harness.app.state.ending,
+        Some(Ending::Exit(AppExit::Drill { scenario: None }))
+    );
 }

@@ -217,6 +217,10 @@ fn keys_typed_while_the_journal_catches_up_wait_their_turn() {
         }]
     );
     assert!(
+        key(&mut state, KeyCode::Down).is_empty(),
+        "the next key waits for the first ack"
+    );
+    assert!(
         key(&mut state, KeyCode::Char(' ')).is_empty(),
         "the second key waits for the first ack"
     );

@@ -1,6 +1,7 @@
 //! The imperative shell: sessions on disk, the driver, headless runs.
 
 pub mod answers;
+pub mod catalog;
 pub mod driver;
 pub mod exec_runner;
 pub mod headless;

@@ -77,7 +77,7 @@ mod tests {
 
     #[test]
     fn every_bundled_scenario_is_valid_and_there_are_at_least_five() {
-        let catalog = crate::wizard::load_catalog(&[]).unwrap();
+        let catalog = crate::app::catalog::load_catalog(&[]).unwrap();
         let all = bundled_scenarios(&catalog).unwrap_or_else(|e| panic!("{e}"));
         assert!(all.len() >= 5);
         assert!(all.iter().all(|s| !s.scenario.faults.is_empty()));

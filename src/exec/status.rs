@@ -247,6 +247,7 @@ mod tests {
             signal: Some(15),
             duration_ms: 1200,
             message: Some("stopped".into()),
+            interrupted: false,
         };
         write_json_atomic(&path, &record).unwrap();
         assert_eq!(read_json::<StatusRecord>(&path).unwrap(), Some(record));

@@ -1,15 +1,16 @@
 //! One expanded step as a plan line: its command with every placeholder the answers or the
 //! inventory can fill filled in, the others left as `{{name}}`.
 
+use std::convert::Infallible;
+
 use serde::Serialize;
 
-use crate::exec::quote::quote;
 use crate::inventory::Inventory;
-use crate::session::engine::shell_argv;
 use crate::session::event::Answers;
+use crate::session::fill::{fill_words, render_check};
 use crate::session::steps::PlannedStep;
 use crate::wizard::template::render;
-use crate::wizard::{Amount, Catalog, CheckSpec, Shell, StepKind};
+use crate::wizard::{Amount, Catalog, CheckSpec, StepKind};
 
 use super::expand::ROOT;
 
@@ -54,108 +55,48 @@ pub fn render_step(
     procedure: String,
 ) -> PlanStep {
     let def = step.def;
-    let fill = |template: &str, shell: Option<Shell>| -> String {
-        let filled = render(template, |name| {
-            value_of(catalog, step, answers, inventory, name).map(|v| match shell {
-                Some(sh) => quote(sh, &v),
-                None => v,
-            })
-        });
-        match filled {
-            Ok(text) => text,
-            // Leave what is unknown as a visible placeholder; fill the rest.
-            Err(_) => render(template, |name| {
-                Some(
-                    value_of(catalog, step, answers, inventory, name)
-                        .map(|v| match shell {
-                            Some(sh) => quote(sh, &v),
-                            None => v,
-                        })
-                        .unwrap_or_else(|| format!("{{{{{name}}}}}")),
-                )
-            })
-            .unwrap_or_else(|_| template.to_string()),
-        }
+    // A value the answers or the inventory give; a missing one stays visible as `{{name}}`.
+    let value = |name: &str| value_of(catalog, step, answers, inventory, name);
+    let shown = |name: &str| Some(value(name).unwrap_or_else(|| format!("{{{{{name}}}}}")));
+    let fill = |template: &str| -> Result<String, Infallible> {
+        Ok(render(template, shown).unwrap_or_else(|_| template.to_string()))
     };
+    let text = |template: &str| fill(template).unwrap_or_else(|never| match never {});
     let runs =
         def.kind == StepKind::Command || matches!(def.check, Some(CheckSpec::Command { .. }));
-    let argv = if !runs {
-        vec![]
-    } else if let Some(shell) = def.shell {
-        let words: Vec<String> = def.argv.iter().map(|t| fill(t, Some(shell))).collect();
-        shell_argv(shell, words.join(" "))
+    let argv = if runs {
+        fill_words(def.shell, &def.argv, &value, true).unwrap_or_default()
     } else {
-        def.argv.iter().map(|t| fill(t, None)).collect()
+        vec![]
     };
-    let check = def.check.as_ref().map(|spec| {
-        let rendered = match spec {
-            CheckSpec::PathExists {
-                path,
-                max_age_s,
-                max_age_h,
-            } => {
-                // Hours become seconds once they are known; until then the template shows.
-                let hours = max_age_h.as_ref().map(|h| match h {
-                    Amount::Fixed(n) => Amount::Fixed(*n),
-                    Amount::Template(t) => {
-                        let text = fill(t, None);
-                        match text.trim().parse::<u64>() {
-                            Ok(n) => Amount::Fixed(n),
-                            Err(_) => Amount::Template(text),
-                        }
-                    }
-                });
-                match hours {
-                    Some(Amount::Fixed(h)) => CheckSpec::PathExists {
-                        path: fill(path, None),
-                        max_age_s: Some(h.saturating_mul(3600)),
-                        max_age_h: None,
-                    },
-                    other => CheckSpec::PathExists {
-                        path: fill(path, None),
-                        max_age_s: *max_age_s,
-                        max_age_h: other,
-                    },
+    // Hours become seconds once they are known; until then the template shows.
+    let hours = |h: &Amount| -> Result<Amount, Infallible> {
+        Ok(match h {
+            Amount::Fixed(n) => Amount::Fixed(*n),
+            Amount::Template(t) => {
+                let filled = text(t);
+                match filled.trim().parse::<u64>() {
+                    Ok(n) => Amount::Fixed(n),
+                    Err(_) => Amount::Template(filled),
                 }
             }
-            CheckSpec::XmlContains { path, element } => CheckSpec::XmlContains {
-                path: fill(path, None),
-                element: element.as_deref().map(|e| fill(e, None)),
-            },
-            CheckSpec::TcpConnect { host, port } => CheckSpec::TcpConnect {
-                host: fill(host, None),
-                port: fill(port, None),
-            },
-            CheckSpec::Dns { name, srv, expect } => CheckSpec::Dns {
-                name: fill(name, None),
-                srv: *srv,
-                expect: expect.as_deref().map(|e| fill(e, None)),
-            },
-            CheckSpec::OnPath { program } => CheckSpec::OnPath {
-                program: fill(program, None),
-            },
-            CheckSpec::FreeSpace { path, min_mb } => CheckSpec::FreeSpace {
-                path: fill(path, None),
-                min_mb: *min_mb,
-            },
-            CheckSpec::Command { regex, .. } => CheckSpec::Command {
-                argv: vec![],
-                regex: regex.clone(),
-            },
-        };
+        })
+    };
+    let check = def.check.as_ref().map(|spec| {
+        let rendered = render_check(spec, &fill, &hours).unwrap_or_else(|never| match never {});
         serde_json::to_value(rendered).unwrap_or(serde_json::Value::Null)
     });
     PlanStep {
         id: step.key.clone(),
         procedure,
-        title: fill(&def.title, None),
+        title: text(&def.title),
         kind: kind_name(def.kind).into(),
         argv,
         check,
-        checklist: def.checklist.iter().map(|c| fill(c, None)).collect(),
+        checklist: def.checklist.iter().map(|c| text(c)).collect(),
         asks: def.input.iter().chain(&def.inputs).cloned().collect(),
-        confirm: def.confirm.as_deref().map(|c| fill(c, None)),
-        server: def.server.as_deref().map(|s| fill(s, None)),
+        confirm: def.confirm.as_deref().map(text),
+        server: def.server.as_deref().map(text),
         optional: false,
         decided_by: None,
         source: def.source.clone(),

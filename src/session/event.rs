@@ -3,10 +3,11 @@
 //! One event is one journal line: `<crc32 hex> {"seq":..,"at":..,"event":{"type":..}}`.
 //! Secret values never appear here: an answer to a secret input is recorded as `"****"`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+
+/// The answer value belongs to the wizard format; re-exported where sessions used it.
+pub use crate::wizard::answer::{AnswerValue, Answers};
 
 /// What stands in for a secret in every copy that leaves memory.
 pub const REDACTED: &str = "****";
@@ -18,26 +19,6 @@ pub struct Record {
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
     pub event: Event,
-}
-
-/// An answer as journaled: a string, a bool, or a list (multi-choice).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum AnswerValue {
-    Bool(bool),
-    Text(String),
-    List(Vec<String>),
-}
-
-impl AnswerValue {
-    /// The value as one string, for templates: lists joined with commas.
-    pub fn as_text(&self) -> String {
-        match self {
-            AnswerValue::Bool(b) => b.to_string(),
-            AnswerValue::Text(s) => s.clone(),
-            AnswerValue::List(items) => items.join(","),
-        }
-    }
 }
 
 /// Who is at the keyboard.
@@ -265,6 +246,3 @@ impl Event {
         }
     }
 }
-
-/// Answers by scoped key, as the fold sees them.
-pub type Answers = BTreeMap<String, AnswerValue>;

@@ -3,6 +3,7 @@
 
 pub mod engine;
 pub mod event;
+pub mod fill;
 pub mod state;
 pub mod steps;
 

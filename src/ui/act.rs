@@ -25,12 +25,20 @@ pub fn session_action(
     if context == Context::Review {
         return review_action(state, action, page);
     }
+    // The plan view closes the same way over every screen, the last ones included (it once
+    // kept every key but Ctrl-C there).
+    match (context, action) {
+        (Context::Plan, Action::Plan | Action::Back) => return toggle_plan(state),
+        (Context::Plan, Action::Help) => return help(state),
+        (Context::Plan, Action::Quit) => return quit(state),
+        (Context::Plan, _) => return plan_action(state, action, page),
+        _ => {}
+    }
     let Some(step) = session.step().cloned() else {
         // All done, or ended.
         return match (context, action) {
             (_, Action::Help) => help(state),
             (_, Action::Plan) => toggle_plan(state),
-            (Context::Plan, _) => plan_action(state, action, page),
             (Context::AllDone, Action::Select) => submit(state, vec![Intent::FinishSession]),
             (Context::Ended, Action::Quit) => leave(state),
             (_, Action::Quit) => quit(state),
@@ -40,10 +48,6 @@ pub fn session_action(
     let key = step.key.clone();
     let w = &mut session.widgets;
     match (context, action) {
-        (Context::Plan, Action::Plan | Action::Back) => toggle_plan(state),
-        (Context::Plan, Action::Help) => help(state),
-        (Context::Plan, Action::Quit) => quit(state),
-        (Context::Plan, _) => plan_action(state, action, page),
         (_, Action::Help) => help(state),
         (_, Action::Plan) => toggle_plan(state),
         (_, Action::Quit) => quit(state),
@@ -153,11 +157,9 @@ pub fn session_action(
                 Action::Down => w.cursor = (w.cursor + 1).min(items.saturating_sub(1)),
                 Action::Toggle if items > 0 => {
                     let item = w.cursor.min(items - 1);
+                    // Space toggles in place; Down moves (Space once moved too, so Space
+                    // then Down skipped an item).
                     let ticked = !step.record.ticked.contains(&item);
-                    // Ticking moves on to the next item, as a paper checklist would.
-                    if ticked {
-                        w.cursor = (item + 1).min(items - 1);
-                    }
                     return submit(
                         state,
                         vec![Intent::Tick {

@@ -253,7 +253,7 @@ pub fn bindings(context: Context) -> Vec<Binding> {
             PLAN, HELP, QUIT,
         ],
         C::Ended => vec![
-            b(const { &[k(KeyCode::Enter), c('q')] }, "Enter/q", "leave", "leave lifeline", Action::Quit, true),
+            b(const { &[k(KeyCode::Enter), c('q'), k(KeyCode::Esc)] }, "Enter/q", "leave", "leave lifeline", Action::Quit, true),
             PLAN, HELP,
         ],
         C::Plan => {

@@ -53,6 +53,8 @@ pub mod widgets;
 pub use app::{App, run_app};
 pub use event::{AppEvent, Command, EventSender, SignalKind};
 pub use seams::{BlockingRunner, JournalAppend, JournalPersist, Persist, Runner};
-pub use setup::{AppExit, AppSetup, HomeSetup, SessionSetup, SessionSummary, WizardSummary};
+pub use setup::{
+    AppExit, AppSetup, HomeSetup, ScenarioSummary, SessionSetup, SessionSummary, WizardSummary,
+};
 pub use state::AppState;
 pub use theme::Theme;

@@ -178,7 +178,14 @@ impl SessionUi {
         let key = step.as_ref().map(|s| s.key.clone());
         let w = &mut self.widgets;
         if w.step != key {
-            w.cursor = 0;
+            // A checklist opens on its first unticked item (after a resume too), so the next
+            // Space ticks rather than unticks.
+            w.cursor = step
+                .as_ref()
+                .and_then(|s| {
+                    (0..s.def.checklist.len()).find(|i| !s.record.ticked.contains(i))
+                })
+                .unwrap_or(0);
             w.body_scroll = 0;
             w.confirm = Input::default();
             w.confirm_error = None;

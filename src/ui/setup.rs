@@ -24,7 +24,22 @@ pub struct HomeSetup {
     pub sessions: Vec<SessionSummary>,
     /// The wizards a recovery or a drill can start from.
     pub wizards: Vec<WizardSummary>,
+    /// The bundled drill scenarios "start a drill" offers (after the whole recovery).
+    pub scenarios: Vec<ScenarioSummary>,
+    /// The operator's inventory a drill runs on; `None`: the bundled example deployment.
+    pub inventory: Option<String>,
     pub warnings: Vec<String>,
+}
+
+/// A drill scenario as the drill picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioSummary {
+    pub id: String,
+    pub title: String,
+    pub briefing: String,
+    /// The target time in seconds, when the scenario sets one.
+    pub target_s: Option<u64>,
+    pub faults: usize,
 }
 
 /// One session as the home screen lists it.
@@ -89,6 +104,10 @@ pub enum AppExit {
     Start {
         wizard: String,
         drill: bool,
+    },
+    /// Home: start a drill of this bundled scenario (`None`: the whole recovery).
+    Drill {
+        scenario: Option<String>,
     },
     /// Home: resume this session.
     Resume {

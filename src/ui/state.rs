@@ -31,6 +31,15 @@ pub enum HomeRow {
 }
 
 impl HomeState {
+    /// Rows of the open picker: the wizards for a recovery; for a drill the whole recovery
+    /// and then each bundled scenario.
+    pub fn picker_len(&self) -> usize {
+        match self.picker {
+            Some(true) => self.data.scenarios.len() + 1,
+            _ => self.data.wizards.len(),
+        }
+    }
+
     /// Unfinished sessions first, then the two ways to start, then ended sessions.
     pub fn rows(&self) -> Vec<HomeRow> {
         let open = |s: &SessionSummary| s.state == SessionStatus::InProgress;

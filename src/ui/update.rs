@@ -225,7 +225,8 @@ fn dispatch(state: &mut AppState, context: Context, action: Action) -> Vec<Comma
             if action == Action::Copy {
                 state.say(Level::Info, "command copied to the clipboard (OSC 52)");
                 return vec![Command::CopyToClipboard(format!(
-                    "lifeline report {session}"
+                    "{} report {session}",
+                    crate::invocation::program()
                 ))];
             }
             state.overlay = None;
@@ -272,7 +273,8 @@ fn home_action(state: &mut AppState, context: Context, action: Action) -> Vec<Co
         return vec![];
     };
     let (cursor, len) = if context == Context::Picker {
-        (&mut home.picker_cursor, home.data.wizards.len())
+        let len = home.picker_len();
+        (&mut home.picker_cursor, len)
     } else {
         let len = home.rows().len();
         (&mut home.cursor, len)
@@ -286,6 +288,18 @@ fn home_action(state: &mut AppState, context: Context, action: Action) -> Vec<Co
         Action::NewRecovery | Action::NewDrill => {
             home.picker = Some(action == Action::NewDrill);
             home.picker_cursor = 0;
+        }
+        Action::Select if context == Context::Picker && home.picker == Some(true) => {
+            // Row 0 is the whole recovery, then each bundled scenario.
+            let scenario = match home.picker_cursor {
+                0 => None,
+                i => match home.data.scenarios.get(i - 1) {
+                    Some(s) => Some(s.id.clone()),
+                    None => return vec![],
+                },
+            };
+            state.ending = Some(Ending::Exit(AppExit::Drill { scenario }));
+            return vec![Command::Quit];
         }
         Action::Select if context == Context::Picker => {
             let drill = home.picker.unwrap_or(false);

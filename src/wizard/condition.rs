@@ -1,7 +1,7 @@
 //! Evaluating `when` conditions against the answers given so far.
 
+use super::answer::AnswerValue;
 use super::model::{CondValue, Condition};
-use crate::session::event::AnswerValue;
 
 /// The result of evaluating a condition that may name inputs not answered yet.
 #[derive(Debug, Clone, PartialEq, Eq)]

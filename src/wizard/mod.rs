@@ -1,12 +1,15 @@
 //! The wizard format: types, loading, validation of values, templates and conditions.
 
+pub mod answer;
 pub mod bundled;
 pub mod check;
 pub mod condition;
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod quote;
 pub mod reach;
+pub mod rerun;
 pub mod rules;
 pub mod schema;
 pub mod spans;
@@ -16,7 +19,8 @@ pub mod when_check;
 
 use std::collections::BTreeMap;
 
-pub use bundled::{bundled_sources, check_paths, content_hash, load_catalog};
+pub use answer::{AnswerValue, Answers};
+pub use bundled::{bundled_sources, content_hash};
 pub use check::check_catalog;
 pub use diag::Diagnostic;
 pub use load::{LoadedWizard, WizardSource, load_wizard, parse_wizard};

@@ -121,6 +121,10 @@ pub struct StepDef {
     /// What resume does if this step was running when lifeline died.
     #[serde(default)]
     pub on_interrupt: Option<OnInterrupt>,
+    /// Whether running the step again is harmless: `safe` (it only reads) or `unsafe` (it
+    /// writes). `lifeline check` refuses `safe` on a step that writes; see `rerun.rs`.
+    #[serde(default)]
+    pub rerun: Option<Rerun>,
     /// Drill behaviour (default: `simulate` for commands, `real` for read-only checks).
     #[serde(default)]
     pub drill: Option<DrillMode>,
@@ -186,6 +190,16 @@ pub enum StepKind {
     Command,
     Check,
     Include,
+}
+
+/// A step's declared re-run safety.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rerun {
+    /// It only reads: running it again changes nothing.
+    Safe,
+    /// It writes: what an interrupted attempt did must be checked before running it again.
+    Unsafe,
 }
 
 /// What resume does with a step that was running when the process died.

@@ -10,9 +10,9 @@
 
 use std::collections::BTreeMap;
 
+use super::answer::AnswerValue;
 use super::condition::{Truth, evaluate};
 use super::model::{CondValue, Condition, InputDef, InputKind};
-use crate::session::event::AnswerValue;
 
 /// Above this many combinations the question is left undecided.
 pub const MAX_COMBINATIONS: usize = 4096;

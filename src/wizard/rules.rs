@@ -3,6 +3,7 @@
 
 use regex::Regex;
 
+use super::answer::AnswerValue;
 use super::diag::Diagnostic;
 use super::load::LoadedWizard;
 use super::model::{Amount, CheckSpec, InputDef, InputKind, OnInterrupt, StepDef, StepKind};
@@ -11,7 +12,6 @@ use super::spans::{SpanMap, child, item};
 use super::template::placeholders;
 use super::validate::validate_value;
 use super::when_check::{check_when, kind_phrase};
-use crate::session::event::AnswerValue;
 
 /// Input ids that would clash with a built-in name or the `when` syntax.
 const RESERVED_INPUT_IDS: &[&str] = &["item", "drill", "any", "not"];
@@ -234,6 +234,9 @@ impl Rules<'_> {
         }
         for (i, arg) in step.argv.iter().enumerate() {
             self.template(&item(&field("argv"), i), arg, "argv", false);
+        }
+        if let Some(message) = super::rerun::declared_safe_but_writes(step) {
+            self.at_value(&field("rerun"), message);
         }
         // Display-only templates: filled in on screen and in plans, never run.
         self.template(&field("title"), &step.title, "title", true);

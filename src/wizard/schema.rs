@@ -107,6 +107,10 @@ pub static ON_INTERRUPT: EnumSpec = EnumSpec {
     noun: "'on_interrupt' value",
     values: &["rerun", "check", "ask"],
 };
+pub static RERUN: EnumSpec = EnumSpec {
+    noun: "'rerun' value",
+    values: &["safe", "unsafe"],
+};
 pub static DRILL_MODES: EnumSpec = EnumSpec {
     noun: "drill mode",
     values: &["simulate", "real", "skip"],
@@ -177,6 +181,7 @@ pub static STEP_KEYS: &[StepKey] = &[
     step_key("server", Ty::Str, Scope::Any, NONE),
     step_key("timeout_s", Ty::Count, EXECUTES, NONE),
     step_key("on_interrupt", Ty::Enum(&ON_INTERRUPT), EXECUTES, NONE),
+    step_key("rerun", Ty::Enum(&RERUN), EXECUTES, NONE),
     step_key("drill", Ty::Enum(&DRILL_MODES), EXECUTES, NONE),
     step_key("drill_output", Ty::Str, EXECUTES, NONE),
     step_key("drill_duration_s", Ty::Count, EXECUTES, NONE),

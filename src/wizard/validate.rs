@@ -5,8 +5,8 @@
 
 use regex::Regex;
 
+use super::answer::AnswerValue;
 use super::model::{InputDef, InputKind};
-use crate::session::event::AnswerValue;
 
 /// The longest value lifeline accepts for any input.
 pub const MAX_LEN: usize = 4096;

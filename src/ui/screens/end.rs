@@ -79,8 +79,10 @@ pub fn ended(
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(" Its report:"));
-    lines.push(Line::styled(
-        format!("   lifeline report {}", session.id),
+    lines.extend(para(
+        &format!("{} report {}", crate::invocation::program(), session.id),
+        width,
+        3,
         theme.command(),
     ));
     lines.push(Line::raw(""));

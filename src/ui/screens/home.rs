@@ -44,7 +44,7 @@ fn session_lines(
         facts.push(format!("LOCKED by {holder}"));
     }
     if s.state != SessionStatus::InProgress {
-        facts.push(format!("report: lifeline report {}", s.id));
+        facts.push(format!("report: {} report {}", crate::invocation::program(), s.id));
     }
     if let Some(step) = &s.current_step {
         facts.push(format!("now: {step}"));
@@ -119,13 +119,12 @@ pub fn list(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState) {
 }
 
 pub fn picker(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState, drill: bool) {
+    if drill {
+        return drill_picker(frame, area, state, home);
+    }
     let theme = &state.theme;
     let width = usize::from(area.width);
-    let title = if drill {
-        " Start a drill (nothing is executed): which procedure?"
-    } else {
-        " Start a recovery: which procedure?"
-    };
+    let title = " Start a recovery: which procedure?";
     let mut lines = vec![
         Line::raw(""),
         Line::styled(title, theme.title()),
@@ -154,6 +153,81 @@ pub fn picker(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState,
     }
     let height = usize::from(area.height);
     let skip = (cursor_line + 4).saturating_sub(height);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
+        area,
+    );
+}
+
+/// "Start a drill": the whole recovery, then each bundled scenario with its briefing, and
+/// which deployment the drill runs on.
+fn drill_picker(frame: &mut Frame, area: Rect, state: &AppState, home: &HomeState) {
+    let theme = &state.theme;
+    let width = usize::from(area.width);
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled(
+            " Start a drill (training: nothing is executed): which scenario?",
+            theme.title(),
+        ),
+    ];
+    let on = match &home.data.inventory {
+        Some(path) => format!("On your inventory: {path}."),
+        None => "You have no inventory (no $LIFELINE_INVENTORY, no inventory.toml in \
+                 $LIFELINE_HOME): the drill runs on the bundled example deployment \
+                 (contoso.com), so every form comes filled in."
+            .to_string(),
+    };
+    lines.extend(para(&on, width, 1, theme.dim()));
+    lines.push(Line::raw(""));
+    let mut cursor_line = 0;
+    let whole = (
+        "The whole recovery".to_string(),
+        "Every procedure from deciding how to restore to the last check, with no fault \
+         injected."
+            .to_string(),
+        String::new(),
+    );
+    let rows = std::iter::once(whole).chain(home.data.scenarios.iter().map(|s| {
+        let target = s
+            .target_s
+            .map(|t| format!("target {}", crate::report::timing::human(t * 1000)))
+            .unwrap_or_else(|| "target from the inventory".into());
+        let faults = match s.faults {
+            1 => "1 fault".to_string(),
+            n => format!("{n} faults"),
+        };
+        (
+            s.title.clone(),
+            s.briefing.trim().to_string(),
+            format!("{} · {target} · {faults}", s.id),
+        )
+    }));
+    for (i, (title, briefing, facts)) in rows.enumerate() {
+        let here = i == home.picker_cursor;
+        if here {
+            cursor_line = lines.len();
+        }
+        let style = if here {
+            theme.selected()
+        } else {
+            theme.normal()
+        };
+        let pointer = if here { ">" } else { " " };
+        lines.push(Line::styled(
+            truncate(&format!(" {pointer} {title}"), width),
+            style,
+        ));
+        if !facts.is_empty() {
+            lines.push(Line::styled(truncate(&format!("     {facts}"), width), theme.dim()));
+        }
+        // The briefing in full for the scenario under the cursor; a line of it for the others.
+        if here {
+            lines.extend(para(&briefing, width, 5, theme.normal()));
+        }
+    }
+    let height = usize::from(area.height);
+    let skip = (cursor_line + 8).saturating_sub(height);
     frame.render_widget(
         Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()),
         area,

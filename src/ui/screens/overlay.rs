@@ -33,8 +33,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
             match session {
                 Some(s) if s.state.is_open() => {
                     l.extend(para("The session is saved: every decision so far is in its journal. Resume it later with:", inner_w, 1, theme.normal()));
-                    l.push(Line::styled(
-                        format!("   lifeline resume {resume}"),
+                    // Wrapped: a full program path may be longer than the box.
+                    l.extend(para(
+                        &format!("{} resume {resume}", crate::invocation::program()),
+                        inner_w,
+                        3,
                         theme.command(),
                     ));
                     if s.running().is_some() {
@@ -108,8 +111,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
                 1,
                 theme.normal(),
             );
-            l.push(Line::styled(
-                format!("   lifeline report {session}"),
+            l.extend(para(
+                &format!("{} report {session}", crate::invocation::program()),
+                inner_w,
+                3,
                 theme.command(),
             ));
             l.push(Line::raw(""));

@@ -15,7 +15,7 @@ use crate::ui::text::{clock, seconds_between, truncate};
 use crate::ui::theme::Theme;
 use crate::ui::view::{NeedView, StepView};
 use crate::ui::widgets::output::{OutputView, Source};
-use crate::wizard::{OnInterrupt, StepKind};
+use crate::wizard::{Rerun, StepKind};
 
 /// The fewest rows the output pane gets.
 const MIN_OUTPUT: usize = 5;
@@ -131,7 +131,7 @@ fn status_lines(state: &AppState, session: &SessionUi, step: &StepView) -> Vec<L
                 Span::raw(format!("{simulated} · {}", facts.join(" · "))),
             ])]
         }
-        NeedView::Interrupted { attempt, policy } => {
+        NeedView::Interrupted { attempt, .. } => {
             let mut lines = vec![Line::styled(" INTERRUPTED, OUTCOME UNKNOWN", theme.error())];
             lines.extend(para(
                 &format!(
@@ -142,11 +142,20 @@ fn status_lines(state: &AppState, session: &SessionUi, step: &StepView) -> Vec<L
                 1,
                 theme.normal(),
             ));
-            if *policy == OnInterrupt::Rerun {
-                lines.push(Line::styled(
+            // The words come from the step's declared re-run safety, never from its
+            // interrupt policy (an import once said it "only reads").
+            match crate::wizard::rerun::safety(&step.def) {
+                Some(Rerun::Safe) => lines.push(Line::styled(
                     " This step only reads: running it again is safe.",
                     theme.good(),
-                ));
+                )),
+                Some(Rerun::Unsafe) => lines.extend(para(
+                    "This step writes: find out what the interrupted attempt did before running it again.",
+                    width,
+                    1,
+                    theme.warn(),
+                )),
+                None => {}
             }
             if !step.reasks.is_empty() {
                 lines.push(Line::styled(
