@@ -564,17 +564,16 @@ fn case06_take_over_never_signals_a_stranger() {
     let dir = only_session(&sb);
     // A stranger: a process of ours that is not lifeline, whose pid the record now names
     // (as if the holder had died and its pid been reused).
-    let mut stranger = sb.lifeline();
+    let template = sb.lifeline();
     let mut stranger = Command::new("sleep")
         .arg("30")
         .envs(
-            stranger
+            template
                 .get_envs()
                 .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
         )
         .spawn()
         .expect("stranger");
-    let _ = &mut stranger;
     let holder_path = dir.join("holder.json");
     let mut holder: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&holder_path).unwrap()).unwrap();

@@ -608,7 +608,7 @@ fn a_session_whose_creation_was_cut_short_is_refused_and_never_written() {
             "{name}: the journal was written"
         );
         let summary = store::summarize(&dir);
-        assert_eq!(summary.state, "unreadable", "{name}");
+        assert_eq!(summary.state.as_str(), "unreadable", "{name}");
         assert!(!dir.join(lifeline::journal::HOLDER_FILE).exists());
     }
 }
