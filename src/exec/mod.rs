@@ -24,6 +24,8 @@ pub mod run;
 pub mod simulate;
 pub mod status;
 pub mod supervisor;
+#[cfg(windows)]
+pub mod win;
 pub mod winpath;
 
 use std::path::{Path, PathBuf};

@@ -60,6 +60,7 @@ fn private_dir_builder(recursive: bool) -> fs::DirBuilder {
 
 /// Opens options for a new owner-only (0600) file.
 pub(crate) fn private_file_options() -> fs::OpenOptions {
+    #[cfg_attr(not(unix), expect(unused_mut, reason = "only Unix sets a mode"))]
     let mut options = fs::OpenOptions::new();
     #[cfg(unix)]
     {

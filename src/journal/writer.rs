@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use super::JOURNAL_FILE;
 use super::atomic::{fsync_dir, private_file_options, write_atomic};
 use super::error::JournalError;
+use super::identity;
 use super::line::encode_line;
 use super::reader::Loaded;
 use crate::session::{Event, Record};
@@ -31,8 +32,8 @@ pub struct JournalWriter {
     len: u64,
     poisoned: Option<String>,
     fault: Fault,
-    /// Device and inode of the open file (Unix), to notice the path naming another file.
-    identity: Option<(u64, u64)>,
+    /// Which file is open (see [`identity`]), to notice the path naming another file.
+    identity: Option<identity::FileId>,
 }
 
 /// Simulated failures, for tests of the poison path.
@@ -92,7 +93,7 @@ impl JournalWriter {
     }
 
     fn new(file: File, path: PathBuf, next_seq: u64, len: u64) -> Self {
-        let identity = file_identity(&file);
+        let identity = identity::of_file(&file);
         JournalWriter {
             file,
             path,
@@ -195,7 +196,7 @@ impl JournalWriter {
         let Some(open) = self.identity else {
             return Ok(());
         };
-        match std::fs::metadata(&self.path).map(|m| identity_of(&m)) {
+        match identity::of_path(&self.path) {
             Ok(Some(named)) if named == open => Ok(()),
             Ok(_) => Err(io::Error::other(
                 "the journal file was replaced by another file while the session ran",
@@ -213,25 +214,6 @@ impl JournalWriter {
             path: self.path.clone(),
             message,
         }
-    }
-}
-
-/// Device and inode of an open file; `None` where there are none to compare (Windows, which
-/// refuses to delete an open file anyway).
-fn file_identity(file: &File) -> Option<(u64, u64)> {
-    file.metadata().ok().and_then(|m| identity_of(&m))
-}
-
-fn identity_of(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        Some((meta.dev(), meta.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        None
     }
 }
 
