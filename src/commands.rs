@@ -349,7 +349,8 @@ fn drive_and_report(
             println!("== {step}");
             last_step = step.to_string();
         }
-        println!("   {line}");
+        // Escape sequences a program printed never reach the operator's terminal raw.
+        println!("   {}", lifeline::exec::terminal::neutralize(line));
     })
     .map_err(|e| Failure {
         code: 1,

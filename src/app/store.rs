@@ -138,6 +138,24 @@ pub fn start(home: &Path, new: NewSession<'_>) -> Result<Opened, StoreError> {
     let now = OffsetDateTime::now_utc();
     let id = journal::new_session_id(new.wizard, now);
     let dir = journal::create_session_dir(home, &id)?;
+    // A session that cannot be created completely (a full disk) leaves nothing behind: a
+    // half-made folder would be listed as an unreadable session for ever.
+    match fill_new(dir.clone(), id, new, wizard, pinned) {
+        Ok(opened) => Ok(opened),
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            Err(e)
+        }
+    }
+}
+
+fn fill_new(
+    dir: PathBuf,
+    id: String,
+    new: NewSession<'_>,
+    wizard: &crate::wizard::Wizard,
+    pinned: Catalog,
+) -> Result<Opened, StoreError> {
     let catalog_json = serde_json::to_string_pretty(&pinned.wizards.values().collect::<Vec<_>>())
         .map_err(|e| StoreError::Pinned {
         path: dir.display().to_string(),
@@ -297,6 +315,7 @@ pub fn open(
         Err(e) => return Err(e.into()),
     };
     let loaded_journal = journal::read_journal(&journal::journal_path(dir))?;
+    journal::check_session_folder(dir, &loaded_journal)?;
     let session = assemble(dir, loaded_journal.clone())?;
     let mut warnings = Vec::new();
     if let Some(t) = &loaded_journal.torn {

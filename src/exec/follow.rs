@@ -21,7 +21,7 @@ const READ_CHUNK: usize = 256 * 1024;
 pub struct OutputFollower {
     path: PathBuf,
     offset: u64,
-    partial: Vec<u8>,
+    partial: Partial,
     file: Option<File>,
     buf: Vec<u8>,
 }
@@ -37,7 +37,7 @@ impl OutputFollower {
         OutputFollower {
             path: path.into(),
             offset,
-            partial: Vec::new(),
+            partial: Partial::default(),
             file: None,
             buf: Vec::new(),
         }
@@ -57,7 +57,7 @@ impl OutputFollower {
     /// line to `on_line`. Returns the number of bytes read; 0 when nothing is new.
     pub fn poll(&mut self, on_line: &mut dyn FnMut(&str)) -> io::Result<u64> {
         if self.file.is_none() {
-            match File::open(&self.path) {
+            match super::status::open_regular(&self.path) {
                 Ok(mut f) => {
                     f.seek(SeekFrom::Start(self.offset))?;
                     self.file = Some(f);
@@ -91,9 +91,9 @@ impl OutputFollower {
     pub fn finish(&mut self, on_line: &mut dyn FnMut(&str)) -> io::Result<()> {
         while self.poll(on_line)? > 0 {}
         if !self.partial.is_empty() {
-            on_line(&line_text(&self.partial));
-            self.partial.clear();
+            self.partial.end_line(&[], on_line);
         }
+        self.partial = Partial::default();
         Ok(())
     }
 
@@ -111,48 +111,101 @@ impl OutputFollower {
     }
 }
 
+/// Longest line handed over whole; past it a line is shown cut (the file keeps it all), so
+/// memory stays flat however long a line without a newline grows.
+pub const SHOWN_LINE_LIMIT: usize = 8 * 1024;
+/// Appended to a line shown cut.
+pub const CUT_MARKER: &str = " [... line cut; the whole line is in the output file]";
+
+/// The unfinished end of the output read so far, bounded.
+#[derive(Debug, Default)]
+struct Partial {
+    bytes: Vec<u8>,
+    /// The current line was already handed over cut: drop the rest of it.
+    skipping: bool,
+}
+
+impl Partial {
+    fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// Adds bytes of an unfinished line; a line reaching the limit is handed over cut.
+    fn extend(&mut self, bytes: &[u8], on_line: &mut dyn FnMut(&str)) {
+        if self.skipping {
+            return;
+        }
+        let room = SHOWN_LINE_LIMIT.saturating_sub(self.bytes.len());
+        if bytes.len() < room {
+            self.bytes.extend_from_slice(bytes);
+            return;
+        }
+        self.bytes.extend_from_slice(&bytes[..room]);
+        let mut text = line_text(&self.bytes).into_owned();
+        text.push_str(CUT_MARKER);
+        on_line(&text);
+        self.bytes = Vec::new();
+        self.skipping = true;
+    }
+
+    /// Ends the current line with `rest` (the bytes before its newline).
+    fn end_line(&mut self, rest: &[u8], on_line: &mut dyn FnMut(&str)) {
+        if !self.skipping {
+            self.extend(rest, on_line);
+        }
+        if !self.skipping {
+            on_line(&line_text(&self.bytes));
+        }
+        self.bytes.clear();
+        self.skipping = false;
+    }
+}
+
 /// Hands the complete lines of `chunk` to `on_line`, joining the first one to what was left
 /// unfinished before and keeping the unfinished end for next time. The complete lines are
 /// checked as UTF-8 in one go (per line only when that fails).
-fn split_lines(chunk: &[u8], partial: &mut Vec<u8>, on_line: &mut dyn FnMut(&str)) {
+fn split_lines(chunk: &[u8], partial: &mut Partial, on_line: &mut dyn FnMut(&str)) {
     let Some(last) = memchr::memrchr(b'\n', chunk) else {
-        partial.extend_from_slice(chunk);
+        partial.extend(chunk, on_line);
         return;
     };
     let (mut body, rest) = chunk.split_at(last + 1);
-    if !partial.is_empty() {
+    if !partial.is_empty() || partial.skipping {
         let first = memchr::memchr(b'\n', body).unwrap_or(body.len() - 1);
-        partial.extend_from_slice(&body[..first]);
-        on_line(&line_text(partial));
-        partial.clear();
+        partial.end_line(&body[..first], on_line);
         body = &body[first + 1..];
     }
-    match std::str::from_utf8(body) {
-        Ok(text) => {
+    let body_text = std::str::from_utf8(body).ok();
+    match body_text {
+        Some(text) if text.split_terminator('\n').all(|l| l.len() <= SHOWN_LINE_LIMIT) => {
             for line in text.split_terminator('\n') {
-                on_line(line.strip_suffix('\r').unwrap_or(line));
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                on_line(&super::terminal::neutralize(line));
             }
         }
-        Err(_) => {
+        _ => {
             let body = body.strip_suffix(b"\n").unwrap_or(body);
             for line in body.split(|&b| b == b'\n') {
-                on_line(&line_text(line));
+                partial.end_line(line, on_line);
             }
         }
     }
-    partial.extend_from_slice(rest);
+    partial.extend(rest, on_line);
 }
 
 /// A line as text (borrowed when it is valid UTF-8): invalid UTF-8 replaced, a Windows
 /// line end's `\r` dropped.
 fn line_text(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    String::from_utf8_lossy(bytes)
+    match String::from_utf8_lossy(bytes) {
+        Cow::Borrowed(text) => super::terminal::neutralize(text),
+        Cow::Owned(text) => Cow::Owned(super::terminal::neutralize(&text).into_owned()),
+    }
 }
 
 /// The last `n` lines of a file (read from its end, so a huge file costs little).
 pub fn tail_of_file(path: &Path, n: usize) -> io::Result<Vec<String>> {
-    let mut file = File::open(path)?;
+    let mut file = super::status::open_regular(path)?;
     let len = file.metadata()?.len();
     let mut window: u64 = 64 * 1024;
     loop {
@@ -166,11 +219,20 @@ pub fn tail_of_file(path: &Path, n: usize) -> io::Result<Vec<String>> {
         if from > 0 {
             lines.remove(0);
         }
-        if lines.len() >= n || from == 0 || window >= 16 * 1024 * 1024 {
+        if lines.len() >= n || from == 0 || window >= 1024 * 1024 {
             let skip = lines.len().saturating_sub(n);
+            // A tail is journaled: a line is kept to the shown length, never megabytes.
             let mut out: Vec<String> = lines[skip..]
                 .iter()
-                .map(|l| line_text(l).into_owned())
+                .map(|l| {
+                    if l.len() > SHOWN_LINE_LIMIT {
+                        let mut text = line_text(&l[..SHOWN_LINE_LIMIT]).into_owned();
+                        text.push_str(CUT_MARKER);
+                        text
+                    } else {
+                        line_text(l).into_owned()
+                    }
+                })
                 .collect();
             if buf.is_empty() {
                 out.clear();
@@ -280,7 +342,7 @@ mod tests {
 
     #[test]
     fn lines_split_across_chunks_and_invalid_bytes_survive() {
-        let mut partial = Vec::new();
+        let mut partial = Partial::default();
         let mut got: Vec<String> = Vec::new();
         let mut push = |l: &str| got.push(l.to_string());
         split_lines(b"ab", &mut partial, &mut push);
@@ -288,6 +350,22 @@ mod tests {
         split_lines("é\n".as_bytes(), &mut partial, &mut push);
         assert_eq!(got, ["abc", "", "d\u{fffd}e", "fé"]);
         assert!(partial.is_empty());
+    }
+
+    #[test]
+    fn a_line_without_end_is_shown_cut_and_memory_stays_bounded() {
+        let mut partial = Partial::default();
+        let mut got: Vec<String> = Vec::new();
+        let mut push = |l: &str| got.push(l.to_string());
+        for _ in 0..100 {
+            split_lines(&[b'x'; 4096], &mut partial, &mut push);
+            assert!(partial.bytes.len() <= SHOWN_LINE_LIMIT);
+        }
+        split_lines(b"xx\nnext\n", &mut partial, &mut push);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].ends_with(CUT_MARKER));
+        assert_eq!(got[0].len(), SHOWN_LINE_LIMIT + CUT_MARKER.len());
+        assert_eq!(got[1], "next");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::follow::{OutputFollower, tail_of_file};
 use super::status::{
     PidRecord, StatusRecord, create_private_dir, process_alive, read_json, write_json_replace,
 };
+use super::claim::{Claim, ClaimedBy, read_claim, try_claim};
 use super::supervisor::{Handover, SUPERVISE_MODE, SuperviseSpec};
 use super::{ExecError, StepFiles, TAIL_LINES, step_stem};
 use crate::session::engine::{ExecRequest, RunReport};
@@ -30,12 +31,41 @@ pub struct Tuning {
 
 impl Default for Tuning {
     fn default() -> Self {
+        // Test hook (README, "Test hooks"): a shorter hand-shake, to reproduce a slow start
+        // without waiting ten seconds.
+        let handshake = std::env::var(HANDSHAKE_HOOK)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(Duration::from_secs(10), Duration::from_millis);
         Tuning {
             grace: Duration::from_secs(5),
-            handshake: Duration::from_secs(10),
+            handshake,
             poll: Duration::from_millis(100),
         }
     }
+}
+
+/// Test hook: the hand-shake wait in milliseconds (default 10 s).
+pub const HANDSHAKE_HOOK: &str = "LIFELINE_TEST_HANDSHAKE_MS";
+
+/// The per-attempt output cap from `LIFELINE_MAX_OUTPUT` (bytes, or with a `K`, `M` or `G`
+/// suffix; `0` or `none` for no cap). Default: 1 GiB, so a runaway step cannot fill the disk.
+pub fn output_cap() -> Option<u64> {
+    const DEFAULT: u64 = 1 << 30;
+    let Ok(value) = std::env::var("LIFELINE_MAX_OUTPUT") else {
+        return Some(DEFAULT);
+    };
+    let v = value.trim().to_ascii_uppercase();
+    if v == "0" || v == "NONE" {
+        return None;
+    }
+    let (digits, unit) = match v.char_indices().last() {
+        Some((i, 'K')) => (&v[..i], 1u64 << 10),
+        Some((i, 'M')) => (&v[..i], 1 << 20),
+        Some((i, 'G')) => (&v[..i], 1 << 30),
+        _ => (&v[..], 1),
+    };
+    Some(digits.trim().parse::<u64>().map_or(DEFAULT, |n| n.saturating_mul(unit)))
 }
 
 /// A supervisor that took a step.
@@ -98,15 +128,18 @@ pub fn launch_with(
         source,
     };
     create_private_dir(&files.dir).map_err(|e| create(&files.dir, e))?;
-    // A leftover of an earlier launch under the same stem must not speak for this one.
-    for stale in [files.status(), files.cancel(), files.pid()] {
+    // A leftover of an earlier launch under the same stem must not speak for this one. The
+    // claim goes too: this launcher, holding the session's lock, is the only one starting
+    // this attempt now.
+    for stale in [files.status(), files.cancel(), files.pid(), files.claim()] {
         let _ = fs::remove_file(stale);
     }
     let spec = SuperviseSpec {
         step: req.step.clone(),
         attempt: req.attempt,
         display_argv: req.display_argv.clone(),
-        cwd: req.cwd.clone(),
+        // Secret-free on disk: a secret in the directory shows as `****`.
+        cwd: req.cwd.as_deref().map(|c| super::redact(c, &req.secrets)),
         timeout_s: req.timeout_s,
         grace_ms: u64::try_from(tuning.grace.as_millis()).unwrap_or(u64::MAX),
         success_codes: if req.success_codes.is_empty() {
@@ -114,6 +147,7 @@ pub fn launch_with(
         } else {
             req.success_codes.clone()
         },
+        output_cap: output_cap(),
     };
     write_json_replace(&files.spec(), &spec).map_err(|e| create(&files.spec(), e))?;
     let handover = Handover {
@@ -121,6 +155,7 @@ pub fn launch_with(
         env: req.env.clone(),
         stdin: req.stdin.clone(),
         secrets: req.secrets.clone(),
+        cwd: req.cwd.clone(),
     };
     let handover = serde_json::to_vec(&handover).map_err(|e| ExecError::Handover(e.into()))?;
 
@@ -166,7 +201,7 @@ pub fn launch_with(
             thread::sleep(Duration::from_millis(5));
         }
         return Err(match exit.ended() {
-            Some(how) if !files.pid().exists() => ExecError::SupervisorExited {
+            Some(how) if !files.claim().exists() => ExecError::SupervisorExited {
                 program: self_exe.display().to_string(),
                 how,
             },
@@ -174,9 +209,12 @@ pub fn launch_with(
         });
     }
 
+    // The hand-shake is the supervisor's claim of the attempt. Given up waiting, this
+    // launcher claims it as abandoned instead: then the step never runs (a late supervisor
+    // finds the claim taken and exits), so "could not be started" is the truth.
     let deadline = Instant::now() + tuning.handshake;
     loop {
-        if files.pid().exists() || files.status().exists() {
+        if files.claim().exists() || files.status().exists() {
             return Ok(Launched {
                 files,
                 supervisor_pid,
@@ -184,7 +222,7 @@ pub fn launch_with(
             });
         }
         if let Some(how) = exit.ended() {
-            if !files.pid().exists() && !files.status().exists() {
+            if !files.claim().exists() && !files.status().exists() {
                 return Err(ExecError::SupervisorExited {
                     program: self_exe.display().to_string(),
                     how,
@@ -193,7 +231,21 @@ pub fn launch_with(
             continue;
         }
         if Instant::now() >= deadline {
-            return Err(ExecError::NoHandshake(tuning.handshake.as_secs()));
+            let give_up = Claim::here(
+                ClaimedBy::Abandoned,
+                None,
+                Some("the supervisor did not take the step in time"),
+            );
+            return match try_claim(&files.claim(), &give_up) {
+                Ok(true) => Err(ExecError::NoHandshake(tuning.handshake.as_secs())),
+                // The supervisor claimed it at the last moment: it runs; follow it.
+                Ok(false) => Ok(Launched {
+                    files,
+                    supervisor_pid,
+                    exit,
+                }),
+                Err(e) => Err(ExecError::Handover(e)),
+            };
         }
         thread::sleep(Duration::from_millis(5));
     }
@@ -254,22 +306,105 @@ pub enum AttachState {
 }
 
 /// Finds the attempt with file stem `stem` (see [`step_stem`]).
+///
+/// An attempt is running while its supervisor is (pid, start time, same machine), or while
+/// it runs on another machine (a shared home: it is followed, never judged gone). One that
+/// no supervisor claimed is claimed as abandoned here, so it positively never starts. One
+/// whose supervisor died has its remaining processes ended before it is called gone, so a
+/// rerun never runs beside an orphaned first copy. An attempt a shutdown interrupted is
+/// gone too (its outcome is unknown), whatever its status file's outcome says.
 pub fn attach(session_dir: &Path, stem: &str) -> AttachState {
     let files = StepFiles::new(session_dir, stem);
-    if let Some(report) = ended_report(&files) {
-        return AttachState::Ended(report);
+    if let Some(state) = ended_state(&files) {
+        return state;
     }
-    if let Some(pid) = supervisor_alive(&files) {
-        return AttachState::Running {
-            follow: OutputFollower::new(files.out()),
-            supervisor_pid: pid,
-        };
+    match liveness(&files) {
+        Liveness::Here(pid) | Liveness::Elsewhere(pid) => {
+            return AttachState::Running {
+                follow: OutputFollower::new(files.out()),
+                supervisor_pid: pid,
+            };
+        }
+        Liveness::Dead => {}
     }
     // It may have finished between the two looks.
-    match ended_report(&files) {
-        Some(report) => AttachState::Ended(report),
-        None => AttachState::Gone,
+    ended_state(&files).unwrap_or(AttachState::Gone)
+}
+
+fn ended_state(files: &StepFiles) -> Option<AttachState> {
+    let status: StatusRecord = read_json(&files.status()).ok()??;
+    if status.interrupted {
+        return Some(AttachState::Gone);
     }
+    ended_report(files).map(AttachState::Ended)
+}
+
+/// Whether an attempt's supervisor still runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Liveness {
+    /// On this machine: its pid.
+    Here(u32),
+    /// On another machine (or one this process cannot look into): the pid it had there.
+    Elsewhere(u32),
+    /// Gone, and so is every process of the attempt (or it never started).
+    Dead,
+}
+
+/// Decides, from the claim (or an older session's pid file), whether the attempt runs.
+/// See [`attach`]. May end an orphaned attempt's processes, and may claim an unclaimed
+/// attempt as abandoned.
+pub fn liveness(files: &StepFiles) -> Liveness {
+    let claim = match read_claim(&files.claim()) {
+        Ok(Some(claim)) => claim,
+        Ok(None) if files.pid().exists() => {
+            // Started by a lifeline from before claims: its pid file is all there is.
+            return match supervisor_alive(files) {
+                Some(pid) => Liveness::Here(pid),
+                None => Liveness::Dead,
+            };
+        }
+        Ok(None) => {
+            let give_up = Claim::here(
+                ClaimedBy::Abandoned,
+                None,
+                Some("no supervisor had taken the step when lifeline looked again"),
+            );
+            match try_claim(&files.claim(), &give_up) {
+                Ok(true) => return Liveness::Dead,
+                // A supervisor claimed it this very moment: judge that claim.
+                _ => match read_claim(&files.claim()) {
+                    Ok(Some(claim)) => claim,
+                    _ => return Liveness::Dead,
+                },
+            }
+        }
+        Err(_) => return Liveness::Dead,
+    };
+    if claim.by == ClaimedBy::Abandoned {
+        return Liveness::Dead;
+    }
+    if !claim.machine.is_here() {
+        if claim.machine.rebooted_since() {
+            return Liveness::Dead;
+        }
+        return Liveness::Elsewhere(claim.pid);
+    }
+    if process_alive(claim.pid, claim.start.as_deref()) {
+        return Liveness::Here(claim.pid);
+    }
+    // The supervisor is gone. Its child died with it (parent-death signal), but what the
+    // child started may live on: end every process carrying the attempt's token first.
+    if let Some(token) = &claim.token {
+        super::tree::end_all(token, Duration::from_secs(2));
+    }
+    Liveness::Dead
+}
+
+/// Where an attempt's supervisor runs when that is not this machine: its host name.
+pub fn running_elsewhere(session_dir: &Path, stem: &str) -> Option<String> {
+    let files = StepFiles::new(session_dir, stem);
+    let claim = read_claim(&files.claim()).ok()??;
+    (claim.by == ClaimedBy::Supervisor && !claim.machine.is_here()).then_some(claim.machine.host)
 }
 
 /// The supervisor's pid, when the pid file names a live process with the recorded start time.
@@ -285,7 +420,8 @@ pub fn ended_report(files: &StepFiles) -> Option<RunReport> {
     let out = files.out();
     let has_output = out.exists();
     Some(RunReport {
-        outcome: Some(status.outcome),
+        // Interrupted by a shutdown: its outcome is unknown, whatever the child's exit was.
+        outcome: (!status.interrupted).then_some(status.outcome),
         exit_code: status.exit_code,
         signal: status.signal,
         duration_ms: status.duration_ms,

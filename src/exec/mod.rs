@@ -11,6 +11,7 @@
 //! mode to [`supervise_main_from_args`].
 
 pub mod checks;
+pub mod claim;
 pub mod diskfree;
 pub mod follow;
 pub mod launch;
@@ -24,6 +25,8 @@ pub mod run;
 pub mod simulate;
 pub mod status;
 pub mod supervisor;
+pub mod terminal;
+pub mod tree;
 #[cfg(windows)]
 pub mod win;
 pub mod winpath;
@@ -34,7 +37,10 @@ use thiserror::Error;
 
 pub use checks::{CheckResult, run_check};
 pub use follow::{OutputBuffer, OutputFollower};
-pub use launch::{AttachState, Launched, Tuning, attach, launch, launch_with, request_cancel};
+pub use launch::{
+    AttachState, Launched, Liveness, Tuning, attach, launch, launch_with, liveness, output_cap,
+    request_cancel, running_elsewhere,
+};
 pub use redact::redact;
 pub use run::{run_inline, run_to_end, run_to_end_with, wait_for_end};
 pub use simulate::{drill_speed, simulate};
@@ -84,6 +90,15 @@ pub fn step_stem(step: &str, attempt: u32) -> String {
             }
         })
         .collect();
+    if safe.len() > MAX_STEM_KEY {
+        // A long `for_each` value would make a file name the file system refuses (255 bytes
+        // on most): keep a readable start and let a hash of the whole key tell keys apart.
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(step.as_bytes());
+        let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let head: String = safe.trim_start_matches('.').chars().take(MAX_STEM_KEY / 2).collect();
+        return format!("{head}-{hash}.{attempt}");
+    }
     if safe == step && !step.starts_with('.') {
         format!("{safe}.{attempt}")
     } else {
@@ -91,6 +106,9 @@ pub fn step_stem(step: &str, attempt: u32) -> String {
         format!("{}-{sum:08x}.{attempt}", safe.trim_start_matches('.'))
     }
 }
+
+/// Longest step key kept whole in a file name; longer ones are shortened and hashed.
+const MAX_STEM_KEY: usize = 96;
 
 /// The paths of one attempt's files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +145,10 @@ impl StepFiles {
     pub fn cancel(&self) -> PathBuf {
         self.file("cancel")
     }
+    /// Who took the attempt (see [`claim`]).
+    pub fn claim(&self) -> PathBuf {
+        self.file("claim.json")
+    }
 
     /// The output file relative to the session directory, as journaled (always `/`).
     pub fn out_relative(&self) -> String {
@@ -154,5 +176,15 @@ mod tests {
         assert!(a.starts_with("restore_pool01__attach-"));
         assert_ne!(a, b);
         assert!(!step_stem("../x", 1).starts_with('.'));
+    }
+
+    #[test]
+    fn long_keys_are_shortened_and_stay_distinct() {
+        let a = format!("restore[{}]/attach", "x".repeat(240));
+        let b = format!("restore[{}y]/attach", "x".repeat(239));
+        let (sa, sb) = (step_stem(&a, 1), step_stem(&b, 1));
+        assert!(sa.len() < 80, "{sa}");
+        assert_ne!(sa, sb);
+        assert!(sa.ends_with(".1"));
     }
 }

@@ -34,6 +34,12 @@ pub struct ChildSpec<'a> {
     pub grace: Duration,
     pub success_codes: &'a [i32],
     pub secrets: &'a [String],
+    /// Under a supervisor: the attempt's token, put in the child's environment so every
+    /// process of the attempt can be found (see [`super::tree`]), and the child tied to the
+    /// supervisor (it dies with it).
+    pub tie: Option<&'a str>,
+    /// At most this many bytes of output are kept.
+    pub output_cap: Option<u64>,
 }
 
 /// How a child ended.
@@ -134,12 +140,16 @@ pub fn run_child(
     if let Some(e) = child.stderr.take() {
         sources.push(Box::new(e));
     }
-    let pump = pump::start(out, spec.secrets, sources);
+    let pump = pump::start_capped(out, spec.secrets, sources, spec.output_cap);
 
     let (status, stop) = wait(child, &tree, spec, started, stop_requested);
     if stop.is_some() {
-        // Whatever the group left behind (a grandchild in the background) goes too.
+        // Whatever the group left behind (a grandchild in the background) goes too, and so
+        // does every process of the attempt that left the group (`setsid`, a double fork).
         let _ = tree.stop(true);
+        if let Some(token) = spec.tie {
+            super::tree::end_all(token, spec.grace);
+        }
     }
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let pumped = pump.finish(DRAIN);
@@ -323,6 +333,10 @@ fn spawn(spec: &ChildSpec) -> Result<(Child, Tree), String> {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
+    if let Some(token) = spec.tie {
+        cmd.env(super::tree::TOKEN_VAR, token);
+        tie_to_parent(&mut cmd);
+    }
     #[cfg(windows)]
     {
         use std::os::windows::process::CommandExt;
@@ -358,6 +372,29 @@ fn adopt(mut child: Child) -> io::Result<(Child, Tree)> {
         }
     }
 }
+
+/// The child dies with the process that started it (Linux: a parent-death signal, checked
+/// against a parent that died before it was set). Elsewhere nothing yet.
+#[cfg(target_os = "linux")]
+fn tie_to_parent(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: getpid, prctl and getppid are async-signal-safe and touch no parent memory.
+    let parent = unsafe { libc::getpid() };
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) == -1 {
+                return Err(io::Error::last_os_error());
+            }
+            if libc::getppid() != parent {
+                return Err(io::Error::other("the supervisor ended before the step started"));
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn tie_to_parent(_cmd: &mut Command) {}
 
 /// The command for `argv`: verbatim arguments, no shell. On Windows the command line is
 /// built by [`super::quote::windows_args`] (what its tests check is what runs), and a bare
@@ -500,6 +537,8 @@ mod tests {
             grace: Duration::from_secs(5),
             success_codes: &[0],
             secrets: &[],
+            tie: None,
+            output_cap: None,
         };
         let failed = Stop {
             reason: StopReason::Timeout,

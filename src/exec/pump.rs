@@ -53,7 +53,19 @@ pub struct PumpResult {
 
 /// Starts copying `sources` into `out`, masking `secrets`.
 pub fn start(out: File, secrets: &[String], sources: Vec<Box<dyn Read + Send>>) -> Pump {
-    let merger = Merger::new(BufWriter::with_capacity(CHUNK, out), secrets, sources.len());
+    start_capped(out, secrets, sources, None)
+}
+
+/// [`start`] writing at most `cap` bytes of output: past it, one marker line says so and the
+/// rest is read and dropped (the child never blocks on a full pipe).
+pub fn start_capped(
+    out: File,
+    secrets: &[String],
+    sources: Vec<Box<dyn Read + Send>>,
+    cap: Option<u64>,
+) -> Pump {
+    let mut merger = Merger::new(BufWriter::with_capacity(CHUNK, out), secrets, sources.len());
+    merger.cap = cap;
     let shared = Arc::new(Shared {
         merger: Mutex::new(merger),
         changed: Condvar::new(),
@@ -145,6 +157,17 @@ struct Merger<W: Write> {
     error: Option<io::Error>,
     /// Set by `finish`: what still arrives is read and dropped.
     stopped: bool,
+    /// At most this many bytes of output are written.
+    cap: Option<u64>,
+    /// The cap was reached (and its marker written).
+    capped: bool,
+}
+
+/// The line written once when an attempt's output reaches its cap.
+pub fn cap_marker(cap: u64) -> String {
+    format!(
+        "\n[lifeline: this step's output reached its limit of {cap} bytes (LIFELINE_MAX_OUTPUT); the rest was not kept]\n"
+    )
 }
 
 impl<W: Write> Merger<W> {
@@ -164,6 +187,8 @@ impl<W: Write> Merger<W> {
             written: 0,
             error: None,
             stopped: false,
+            cap: None,
+            capped: false,
         }
     }
 
@@ -220,11 +245,30 @@ impl<W: Write> Merger<W> {
         self.write(bytes);
     }
 
-    fn write(&mut self, bytes: &[u8]) {
+    fn write(&mut self, mut bytes: &[u8]) {
+        if self.capped {
+            return;
+        }
+        let mut reached = None;
+        if let Some(cap) = self.cap {
+            let room = usize::try_from(cap.saturating_sub(self.written)).unwrap_or(usize::MAX);
+            if bytes.len() > room {
+                bytes = &bytes[..room];
+                reached = Some(cap);
+            }
+        }
         if let Some(out) = self.out.as_mut() {
             match out.write_all(bytes) {
                 Ok(()) => self.written += bytes.len() as u64,
                 Err(e) => self.fail(e),
+            }
+        }
+        if let Some(cap) = reached {
+            self.capped = true;
+            if let Some(out) = self.out.as_mut()
+                && let Err(e) = out.write_all(cap_marker(cap).as_bytes())
+            {
+                self.fail(e);
             }
         }
     }
@@ -299,6 +343,19 @@ mod tests {
             String::from_utf8(out.unwrap()).unwrap(),
             "Password: \nwarning\nok\n"
         );
+    }
+
+    #[test]
+    fn output_past_the_cap_is_dropped_after_one_marker() {
+        let mut m = Merger::new(Vec::new(), &[], 1);
+        m.cap = Some(10);
+        m.data(0, b"0123456\n789abcdef\nmore\n", Instant::now());
+        m.data(0, b"and more\n", Instant::now());
+        m.end(0);
+        let (out, result) = m.take_result();
+        assert_eq!(result.written, 10);
+        let text = String::from_utf8(out.unwrap()).unwrap();
+        assert_eq!(text, format!("0123456\n78{}", cap_marker(10)));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::checks::{self, CheckResult};
 use super::follow::{FOLLOW_POLL, OutputFollower, tail_of_file};
-use super::launch::{ExitWatch, Tuning, ended_report, launch_with, supervisor_alive};
+use super::launch::{ExitWatch, Liveness, Tuning, ended_report, launch_with, liveness};
 use super::process::{ChildSpec, run_child};
 use super::redact::redact;
 use super::simulate::{drill_speed, simulate};
@@ -115,13 +115,22 @@ async fn follow_to_end(
         if files.status().exists() {
             let _ = follow.finish(on_line);
             if let Some(report) = ended_report(files) {
+                if report.outcome.is_none() {
+                    return RunReport {
+                        message: Some(format!(
+                            "outcome unknown: {}",
+                            report.message.as_deref().unwrap_or("interrupted")
+                        )),
+                        ..report
+                    };
+                }
                 return report;
             }
             return unknown_outcome(files, "its status file cannot be read");
         }
         if last_look.elapsed() >= Duration::from_secs(1) {
             last_look = Instant::now();
-            if supervisor_alive(files).is_none() && !files.status().exists() {
+            if !files.status().exists() && liveness(files) == Liveness::Dead {
                 let _ = follow.finish(on_line);
                 let why = match exit.and_then(ExitWatch::exit_code) {
                     Some(STATUS_UNWRITTEN) => {
@@ -188,6 +197,9 @@ pub async fn run_inline(req: &ExecRequest, dir: &Path) -> RunReport {
             grace: Tuning::default().grace,
             success_codes: &codes,
             secrets: &req.secrets,
+            // In this process: its runner threads come and go, so no parent-death tie.
+            tie: None,
+            output_cap: super::launch::output_cap(),
         };
         let cancel = files.cancel();
         run_child(&spec, out, &mut |_| {}, &|| {
@@ -285,6 +297,7 @@ pub(crate) fn record_status(files: &StepFiles, report: &RunReport) {
         signal: report.signal,
         duration_ms: report.duration_ms,
         message: report.message.clone(),
+        interrupted: false,
     };
     if create_private_dir(&files.dir).is_ok() {
         let _ = write_json_atomic(&files.status(), &status);

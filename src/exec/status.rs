@@ -22,6 +22,9 @@ pub struct PidRecord {
     /// The child (also its process group on Unix), once started.
     #[serde(default)]
     pub child_pid: Option<u32>,
+    /// The child's start time, to tell it from a later process with its pid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_start: Option<String>,
 }
 
 /// `steps/<stem>.status.json`: how an attempt ended.
@@ -35,6 +38,43 @@ pub struct StatusRecord {
     pub duration_ms: u64,
     #[serde(default)]
     pub message: Option<String>,
+    /// Ended by a shutdown signal (to the supervisor or the child), not by the step itself
+    /// nor by the operator: its outcome is unknown, and the step's `on_interrupt` decides.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+}
+
+/// Options for an owner-only file that is never reached through a symbolic link: a link
+/// planted in a session folder must not redirect lifeline's writes (or reads) elsewhere.
+pub fn private_options() -> OpenOptions {
+    #[cfg_attr(not(unix), expect(unused_mut, reason = "only Unix sets a mode and flags"))]
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
+/// Opens an existing file for reading without following a final symbolic link, and only
+/// when it is a regular file (a FIFO or a device would block or never end).
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("'{}' is not a regular file", path.display()),
+        ));
+    }
+    Ok(file)
 }
 
 /// Creates `dir` (and parents) owner-only.
@@ -51,14 +91,14 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
 
 /// Opens `path` for appending, creating it owner-only.
 pub fn open_append_private(path: &Path) -> io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+    let file = private_options().create(true).append(true).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("'{}' is not a regular file", path.display()),
+        ));
     }
-    options.open(path)
+    Ok(file)
 }
 
 /// Writes `value` as JSON to `path` so a reader sees the old file or the whole new one:
@@ -104,7 +144,13 @@ pub fn sync_dir(dir: &Path) {
 
 /// Reads a JSON file; `Ok(None)` when it does not exist.
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> io::Result<Option<T>> {
-    match fs::read(path) {
+    use std::io::Read;
+    let read = open_regular(path).and_then(|f| {
+        let mut bytes = Vec::new();
+        // These files are a few hundred bytes; a huge one is not lifeline's.
+        f.take(1 << 20).read_to_end(&mut bytes).map(|_| bytes)
+    });
+    match read {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e)),
@@ -199,6 +245,7 @@ mod tests {
             signal: Some(15),
             duration_ms: 1200,
             message: Some("stopped".into()),
+            interrupted: false,
         };
         write_json_atomic(&path, &record).unwrap();
         assert_eq!(read_json::<StatusRecord>(&path).unwrap(), Some(record));

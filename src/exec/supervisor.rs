@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::claim::{Claim, ClaimedBy, try_claim};
 use super::process::{ChildEnd, ChildSpec, run_child};
+use crate::session::event::Outcome;
 use super::redact::redact;
 use super::status::{
     PidRecord, StatusRecord, open_append_private, start_token, write_json_atomic,
@@ -45,6 +47,9 @@ pub struct SuperviseSpec {
     /// Milliseconds between the polite stop and the forced one.
     pub grace_ms: u64,
     pub success_codes: Vec<i32>,
+    /// At most this many bytes of output are kept (`LIFELINE_MAX_OUTPUT`).
+    #[serde(default)]
+    pub output_cap: Option<u64>,
 }
 
 /// What the launcher writes to the supervisor's stdin: every part that may hold a secret.
@@ -57,6 +62,9 @@ pub struct Handover {
     pub stdin: Option<String>,
     #[serde(default)]
     pub secrets: Vec<String>,
+    /// The working directory as the step runs it (the spec holds it redacted).
+    #[serde(default)]
+    pub cwd: Option<String>,
 }
 
 /// The supervisor's command-line arguments.
@@ -114,8 +122,9 @@ extern "C" fn on_stop_signal(_: libc::c_int) {
     STOP_SIGNAL.store(true, Ordering::SeqCst);
 }
 
-/// SIGTERM or SIGINT to the supervisor cancels the step (after stopping the child), rather
-/// than killing the supervisor and leaving the child without anyone to report its end.
+/// SIGTERM, SIGINT or SIGHUP to the supervisor (a shutdown, a reboot) stops the child and
+/// records the attempt as *interrupted*, rather than killing the supervisor and leaving the
+/// child without anyone to report its end.
 fn install_stop_handler() {
     #[cfg(unix)]
     {
@@ -124,40 +133,90 @@ fn install_stop_handler() {
         unsafe {
             libc::signal(libc::SIGTERM, handler as libc::sighandler_t);
             libc::signal(libc::SIGINT, handler as libc::sighandler_t);
+            libc::signal(libc::SIGHUP, handler as libc::sighandler_t);
         }
     }
 }
 
+/// The supervisor's exit code when it found its attempt already given up (abandoned by a
+/// launcher that stopped waiting, or by a resume): it ran nothing.
+pub const ABANDONED: i32 = 4;
+
+/// Test hook, documented in the README's "Test hooks": milliseconds the supervisor waits
+/// before it claims its attempt, to reproduce a slow start. Read only here.
+pub const STALL_HOOK: &str = "LIFELINE_TEST_SUPERVISOR_STALL_MS";
+
 fn supervise(args: &SuperviseArgs, handover: impl Read) -> i32 {
     install_stop_handler();
+    // Descendants whose parent exits (a daemonising script) stay in this process's tree.
+    super::tree::become_subreaper();
+    if let Some(ms) = std::env::var(STALL_HOOK).ok().and_then(|v| v.parse::<u64>().ok()) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
     let files = StepFiles::new(&args.session_dir, &args.stem);
     let me = std::process::id();
+    let token = super::tree::new_token(me);
+    // The claim comes first: if a launcher or a resume gave this attempt up meanwhile, it
+    // must not run, and nothing of it may be written.
+    let claim = Claim::here(ClaimedBy::Supervisor, Some(token.clone()), None);
+    match try_claim(&files.claim(), &claim) {
+        Ok(true) => {}
+        Ok(false) => return ABANDONED,
+        Err(_) => return STATUS_UNWRITTEN,
+    }
     let mut pid = PidRecord {
         supervisor_pid: me,
         supervisor_start: start_token(me),
         child_pid: None,
+        child_start: None,
     };
-    // Written first thing: the launcher waits for it before it reports the step running.
     let _ = write_json_replace(&files.pid(), &pid);
 
     let (end, secrets) = match prepare(&files, handover) {
         Err(message) => (ChildEnd::spawn_failed(message), Vec::new()),
         Ok((spec, handover)) => {
-            let end = run(&files, &spec, &handover, &mut pid);
+            let end = run(&files, &spec, &handover, &mut pid, &token);
             (end, handover.secrets)
         }
     };
+    let interrupted = was_interrupted(&files, &end);
+    let mut message = end.message.map(|m| redact(&m, &secrets));
+    if interrupted {
+        message = Some(format!(
+            "interrupted by a shutdown signal ({}); whether the step finished its work is unknown",
+            message.unwrap_or_else(|| "no further detail".into())
+        ));
+    }
     let status = StatusRecord {
         outcome: end.outcome,
         exit_code: end.exit_code,
         signal: end.signal,
         duration_ms: end.duration_ms,
-        message: end.message.map(|m| redact(&m, &secrets)),
+        message,
+        interrupted,
     };
     match write_json_atomic(&files.status(), &status) {
         Ok(()) => 0,
         Err(_) => STATUS_UNWRITTEN,
     }
+}
+
+/// Whether the attempt ended because the machine (or someone) told its processes to stop:
+/// SIGTERM/SIGINT to the supervisor, or the child killed by a hang-up, interrupt or
+/// termination signal lifeline did not send. An operator's cancel is never an interruption.
+fn was_interrupted(files: &StepFiles, end: &ChildEnd) -> bool {
+    if files.cancel().exists() || end.outcome == Outcome::TimedOut {
+        return false;
+    }
+    #[cfg(unix)]
+    let by_signal = matches!(end.signal, Some(libc::SIGTERM | libc::SIGHUP | libc::SIGINT));
+    #[cfg(not(unix))]
+    let by_signal = false;
+    if by_signal && !STOP_SIGNAL.load(Ordering::SeqCst) {
+        // A shutdown signals every process at about the same moment: give ours a moment.
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    STOP_SIGNAL.load(Ordering::SeqCst) || by_signal
 }
 
 fn prepare(
@@ -188,6 +247,7 @@ fn run(
     spec: &SuperviseSpec,
     handover: &Handover,
     pid: &mut PidRecord,
+    token: &str,
 ) -> ChildEnd {
     let out = match open_append_private(&files.out()) {
         Ok(out) => out,
@@ -201,17 +261,22 @@ fn run(
     let child = ChildSpec {
         argv: &handover.argv,
         display_argv: &spec.display_argv,
-        cwd: spec.cwd.as_deref(),
+        // The real directory comes with the hand-over (it may hold a secret); the spec's
+        // is the displayed one. Older launchers put it only in the spec.
+        cwd: handover.cwd.as_deref().or(spec.cwd.as_deref()),
         env: &handover.env,
         stdin: handover.stdin.as_deref(),
         timeout: spec.timeout_s.map(Duration::from_secs),
         grace: Duration::from_millis(spec.grace_ms),
         success_codes: &spec.success_codes,
         secrets: &handover.secrets,
+        tie: Some(token),
+        output_cap: spec.output_cap,
     };
     let cancel = files.cancel();
     let mut on_spawn = |child_pid: u32| {
         pid.child_pid = Some(child_pid);
+        pid.child_start = start_token(child_pid);
         let _ = write_json_replace(&files.pid(), &*pid);
     };
     let stop = || {
@@ -258,6 +323,7 @@ mod tests {
             timeout_s: None,
             grace_ms: 100,
             success_codes: vec![0],
+            output_cap: None,
         };
         write_json_atomic(&files.spec(), &spec).unwrap();
         let args = SuperviseArgs {

@@ -58,14 +58,15 @@ fn private_dir_builder(recursive: bool) -> fs::DirBuilder {
     builder
 }
 
-/// Opens options for a new owner-only (0600) file.
+/// Opens options for a new owner-only (0600) file, never through a symbolic link: a link
+/// planted in a session folder must not send the journal or the lock somewhere else.
 pub(crate) fn private_file_options() -> fs::OpenOptions {
     #[cfg_attr(not(unix), expect(unused_mut, reason = "only Unix sets a mode"))]
     let mut options = fs::OpenOptions::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
     options
 }

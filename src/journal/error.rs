@@ -54,6 +54,10 @@ pub enum JournalError {
     /// A session id or pinned file name that is not a plain file name.
     #[error("invalid {what} '{name}': it must be a plain file name")]
     InvalidName { what: &'static str, name: String },
+    /// A journal lifeline will not use: a symbolic link, not a regular file, another
+    /// session's journal in this folder, or a second writer found before an append.
+    #[error("refusing journal '{}': {reason}", path.display())]
+    Refused { path: PathBuf, reason: String },
     /// The writer task has stopped (closed, or its thread ended).
     #[error("the journal writer for '{}' has stopped", path.display())]
     WriterStopped { path: PathBuf },

@@ -26,7 +26,53 @@ pub fn lifeline_home() -> Result<PathBuf, JournalError> {
     };
     let path = std::path::absolute(&path).unwrap_or(path);
     prepare_home(&path)?;
+    for dir in [path.clone(), sessions_dir(&path)] {
+        if let Some(warning) = keep_private(&dir).map_err(|reason| JournalError::Home {
+            path: dir.clone(),
+            reason,
+        })? {
+            eprintln!("lifeline: warning: {warning}");
+        }
+    }
     Ok(path)
+}
+
+/// Checks that an existing folder of lifeline's is owner-only: others could read a
+/// session's journal and output, or plant files in it. Loose modes are repaired (the
+/// returned warning says so); a folder owned by another user is refused. Missing: fine.
+pub fn keep_private(dir: &Path) -> Result<Option<String>, String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = match std::fs::metadata(dir) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.to_string()),
+        };
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        if meta.uid() != me {
+            return Err(format!(
+                "it is owned by user id {}, not by the user running lifeline ({me})",
+                meta.uid()
+            ));
+        }
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| format!("its mode {mode:o} lets others in and cannot be repaired: {e}"))?;
+            return Ok(Some(format!(
+                "'{}' had mode {mode:o} (others could read or change sessions); it is now 700",
+                dir.display()
+            )));
+        }
+        Ok(None)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(None)
+    }
 }
 
 /// Creates `path` (and parents, owner-only) if missing and proves it is a writable directory.
@@ -166,8 +212,27 @@ pub fn find_session(home: &Path, prefix_or_id: &str) -> Result<PathBuf, JournalE
             .unwrap_or_default()
             .into_owned()
     };
+    let checked = |dir: &PathBuf| -> Result<PathBuf, JournalError> {
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(JournalError::Refused {
+                path: dir.clone(),
+                reason: "the session folder is a symbolic link".into(),
+            });
+        }
+        match keep_private(dir) {
+            Ok(Some(warning)) => eprintln!("lifeline: warning: {warning}"),
+            Ok(None) => {}
+            Err(reason) => {
+                return Err(JournalError::Refused {
+                    path: dir.clone(),
+                    reason,
+                });
+            }
+        }
+        Ok(dir.clone())
+    };
     if let Some(exact) = dirs.iter().find(|d| name(d) == prefix_or_id) {
-        return Ok(exact.clone());
+        return checked(exact);
     }
     let mut matches: Vec<&PathBuf> = dirs
         .iter()
@@ -175,7 +240,7 @@ pub fn find_session(home: &Path, prefix_or_id: &str) -> Result<PathBuf, JournalE
         .collect();
     match matches.len() {
         0 => Err(unknown()),
-        1 => Ok(matches.remove(0).clone()),
+        1 => checked(matches.remove(0)),
         _ => Err(JournalError::AmbiguousSession {
             prefix: prefix_or_id.to_string(),
             candidates: matches.iter().map(|d| name(d)).collect(),

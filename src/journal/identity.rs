@@ -47,6 +47,29 @@ pub fn of_path(path: &Path) -> io::Result<Option<FileId>> {
     }
 }
 
+/// Like [`of_path`], but a symbolic link is itself the file named (not followed).
+pub fn of_link(path: &Path) -> io::Result<Option<FileId>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path).map(|m| Some((m.dev(), m.ino())))
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::{
+            FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT, FILE_SHARE_DELETE,
+            FILE_SHARE_READ, FILE_SHARE_WRITE,
+        };
+        let file = std::fs::OpenOptions::new()
+            .access_mode(0)
+            .share_mode(FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE)
+            .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+            .open(path)?;
+        by_handle(&file).map(Some)
+    }
+}
+
 #[cfg(windows)]
 fn by_handle(file: &File) -> io::Result<FileId> {
     use std::os::windows::io::AsRawHandle;

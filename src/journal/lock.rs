@@ -77,6 +77,18 @@ impl SessionLock {
         let deadline = Instant::now() + HOLDER_GRACE;
         loop {
             if let Some(file) = try_lock_file(dir)? {
+                // The lock was free, yet holder.json names a live lifeline (same machine, same
+                // pid and start time): its lock file was deleted under it. Two drivers would
+                // follow; refuse instead.
+                if let Some(current) = read_holder_file(dir)
+                    && current.holder.pid != std::process::id()
+                    && current.verified_alive()
+                {
+                    return Err(LockError::Held {
+                        session: session_name(dir),
+                        holder: current.holder,
+                    });
+                }
                 return SessionLock::hold(dir, file, holder, None);
             }
             if let Some(current) = read_holder(dir) {
@@ -103,7 +115,12 @@ impl SessionLock {
     ) -> Result<SessionLock, LockError> {
         // A holder.json left behind while the lock was free belongs to a driver that died.
         let previous = displaced.or_else(|| read_holder(dir));
-        let json = serde_json::to_vec_pretty(holder).map_err(|e| JournalError::Encode {
+        let record = HolderFile {
+            holder: holder.clone(),
+            start: crate::exec::status::start_token(holder.pid),
+            machine: Some(crate::exec::tree::Machine::current()),
+        };
+        let json = serde_json::to_vec_pretty(&record).map_err(|e| JournalError::Encode {
             path: dir.join(HOLDER_FILE),
             reason: e.to_string(),
         })?;
@@ -144,20 +161,77 @@ impl Drop for SessionLock {
     }
 }
 
+/// `holder.json` as written: the holder, plus what proves it is still that process.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct HolderFile {
+    #[serde(flatten)]
+    holder: LockHolder,
+    /// The holder's start time (see `exec::status::start_token`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    machine: Option<crate::exec::tree::Machine>,
+}
+
+impl HolderFile {
+    /// True only for a holder on this machine (same host and boot) whose pid is alive with
+    /// the recorded start time: the one process that may be signalled or deferred to.
+    fn verified_alive(&self) -> bool {
+        let (Some(start), Some(machine)) = (&self.start, &self.machine) else {
+            return false;
+        };
+        machine.is_here() && crate::exec::status::process_alive(self.holder.pid, Some(start))
+    }
+}
+
+fn read_holder_file(dir: &Path) -> Option<HolderFile> {
+    let bytes = std::fs::read(dir.join(HOLDER_FILE)).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
 /// Opens (creating, owner-only) `dir/lock` and tries to lock it: `None` when held elsewhere.
+/// A lock taken on a file that was meanwhile removed or replaced is no lock: retried.
 fn try_lock_file(dir: &Path) -> Result<Option<File>, LockError> {
     let path = dir.join(LOCK_FILE);
-    let file = private_file_options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(JournalError::io("open lock file", &path))?;
-    match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
-        Err(TryLockError::WouldBlock) => Ok(None),
-        Err(TryLockError::Error(e)) => Err(JournalError::io("lock", &path)(e).into()),
+    for _ in 0..10 {
+        let file = private_file_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(JournalError::io("open lock file", &path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => return Ok(None),
+            Err(TryLockError::Error(e)) => return Err(JournalError::io("lock", &path)(e).into()),
+        }
+        if same_file(&file, &path) {
+            return Ok(Some(file));
+        }
+    }
+    Err(JournalError::Refused {
+        path,
+        reason: "the lock file keeps being removed or replaced while it is locked".into(),
+    }
+    .into())
+}
+
+/// Whether `path` still names the open `file`.
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::symlink_metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    // Windows: volume serial number and file index of both.
+    #[cfg(not(unix))]
+    {
+        let open = super::identity::of_file(file);
+        open.is_some() && super::identity::of_link(path).ok().flatten() == open
     }
 }
 
@@ -194,6 +268,26 @@ pub fn take_over(dir: &Path, me: &LockHolder, wait: Duration) -> Result<SessionL
             pid: holder.pid,
         });
     }
+    // Only a holder proven to be the process holder.json describes (same machine and boot,
+    // same pid and start time) is signalled: a dead holder's pid may now be anyone's. While
+    // the record does not match a live process, someone else may just be taking the lock:
+    // wait a moment for its own record, and never signal on a guess.
+    let deadline = Instant::now() + HOLDER_GRACE * 4;
+    let verified = loop {
+        match read_holder_file(dir) {
+            Some(file) if file.verified_alive() && file.holder.pid != std::process::id() => {
+                break file.holder;
+            }
+            _ if Instant::now() >= deadline => {
+                return Err(LockError::HeldUnknown { session });
+            }
+            _ => std::thread::sleep(POLL),
+        }
+        if let Some(file) = try_lock_file(dir)? {
+            return SessionLock::hold(dir, file, me, Some(holder));
+        }
+    };
+    let holder = verified;
     terminate(holder.pid).map_err(|reason| LockError::Signal {
         session: session.clone(),
         pid: holder.pid,
@@ -215,21 +309,21 @@ pub fn take_over(dir: &Path, me: &LockHolder, wait: Duration) -> Result<SessionL
     }
 }
 
-/// Asks a process to stop. Shells out to `kill` (std has no kill; no libc dependency).
+/// Asks one verified process to stop (SIGTERM).
 #[cfg(unix)]
 fn terminate(pid: u32) -> Result<(), String> {
     // 0 and 1 (and values kill reads as negative) would hit a process group or init.
-    if pid <= 1 || pid > i32::MAX as u32 {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return Err("not a process id that can be signalled".into());
+    };
+    if pid <= 1 {
         return Err("not a process id that can be signalled".into());
     }
-    let out = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .output()
-        .map_err(|e| format!("cannot run 'kill': {e}"))?;
-    if out.status.success() {
+    // SAFETY: kill(2) of one positive pid the caller verified by start time.
+    if unsafe { libc::kill(pid, libc::SIGTERM) } == 0 {
         Ok(())
     } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        Err(std::io::Error::last_os_error().to_string())
     }
 }
 

@@ -40,7 +40,7 @@ pub use operator::{current_holder, current_operator};
 pub use pinned::{WIZARDS_DIR, pin_files, read_pinned};
 pub use reader::{Loaded, TornTail, parse_journal, read_journal, salvage_journal};
 pub use task::{WriterHandle, spawn_writer};
-pub use writer::{JournalWriter, journal_path};
+pub use writer::{JournalWriter, check_session_folder, journal_path};
 
 /// The journal's file name inside a session directory.
 pub const JOURNAL_FILE: &str = "journal.jsonl";

@@ -58,8 +58,43 @@ impl Loaded {
 
 /// Reads and checks a journal file. See the module docs for what counts as damage.
 pub fn read_journal(path: &Path) -> Result<Loaded, JournalError> {
-    let bytes = fs::read(path).map_err(JournalError::io("read", path))?;
+    let bytes = read_regular(path)?;
     parse_journal(path, &bytes)
+}
+
+/// Reads a journal file that is a regular file, not through a symbolic link: a FIFO or a
+/// device (`/dev/zero`) would hang or never end a listing, and a link would let two session
+/// folders share one journal. The read stops at the size the file had when opened.
+pub fn read_regular(path: &Path) -> Result<Vec<u8>, JournalError> {
+    use std::io::Read;
+    let refuse = |reason: &str| JournalError::Refused {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let meta = fs::symlink_metadata(path).map_err(JournalError::io("read", path))?;
+    if meta.file_type().is_symlink() {
+        return Err(refuse("it is a symbolic link; a session's journal must be its own file"));
+    }
+    if !meta.is_file() {
+        return Err(refuse("it is not a regular file (a FIFO, a device or a folder)"));
+    }
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(JournalError::io("read", path))?;
+    let meta = file.metadata().map_err(JournalError::io("read", path))?;
+    if !meta.is_file() {
+        return Err(refuse("it is not a regular file (a FIFO, a device or a folder)"));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(meta.len())
+        .read_to_end(&mut bytes)
+        .map_err(JournalError::io("read", path))?;
+    Ok(bytes)
 }
 
 /// Checks journal bytes already in memory; `path` only names them in errors.
@@ -214,7 +249,7 @@ fn sequence_reason(expected: u64, found: u64) -> String {
 /// the first bad line (or the first record the fold refuses), and what stopped the reading.
 /// Never writes.
 pub fn salvage_journal(path: &Path) -> Result<(Vec<Record>, Option<JournalError>), JournalError> {
-    let bytes = fs::read(path).map_err(JournalError::io("read", path))?;
+    let bytes = read_regular(path)?;
     if let Ok(loaded) = parse_journal(path, &bytes) {
         return Ok((loaded.records, None));
     }

@@ -34,6 +34,9 @@ pub struct JournalWriter {
     fault: Fault,
     /// Which file is open (see [`identity`]), to notice the path naming another file.
     identity: Option<identity::FileId>,
+    /// The identity of the session's lock file when this writer started (the driver holds
+    /// its lock): a lock file removed or replaced means a second driver may come.
+    lock_identity: Option<identity::FileId>,
 }
 
 /// Simulated failures, for tests of the poison path.
@@ -50,6 +53,7 @@ impl JournalWriter {
     pub fn create(dir: &Path, first_event: Event) -> Result<(Self, Record), JournalError> {
         let path = journal_path(dir);
         let file = private_file_options()
+            .read(true)
             .append(true)
             .create_new(true)
             .open(&path)
@@ -65,6 +69,7 @@ impl JournalWriter {
     /// Fails if the file changed since it was read.
     pub fn open(dir: &Path, loaded: &Loaded) -> Result<Self, JournalError> {
         let path = journal_path(dir);
+        refuse_foreign(&path)?;
         let found = std::fs::metadata(&path)
             .map_err(JournalError::io("open journal", &path))?
             .len();
@@ -80,6 +85,7 @@ impl JournalWriter {
             cut_torn_tail(dir, &path, loaded.valid_len, torn.offset, torn.bytes)?;
         }
         let file = private_file_options()
+            .read(true)
             .append(true)
             .open(&path)
             .map_err(JournalError::io("open journal", &path))?;
@@ -94,7 +100,11 @@ impl JournalWriter {
 
     fn new(file: File, path: PathBuf, next_seq: u64, len: u64) -> Self {
         let identity = identity::of_file(&file);
+        let lock_identity = path
+            .parent()
+            .and_then(|d| identity::of_link(&d.join(super::LOCK_FILE)).ok().flatten());
         JournalWriter {
+            lock_identity,
             file,
             path,
             next_seq,
@@ -168,6 +178,7 @@ impl JournalWriter {
 
     fn write_durably(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.still_in_place()?;
+        self.still_alone()?;
         if let Some(budget) = self.fault.write_budget.as_mut() {
             let room = usize::try_from(*budget).unwrap_or(usize::MAX);
             if bytes.len() > room {
@@ -209,12 +220,70 @@ impl JournalWriter {
         }
     }
 
+    /// Fails when another writer may have appeared: the file grew beyond what this writer
+    /// wrote (another process appended), or the session's lock file was removed or replaced
+    /// (another driver can then lock a new one). Checked before every append, so two
+    /// drivers never both append: the second record of a clash is refused, not interleaved.
+    fn still_alone(&self) -> io::Result<()> {
+        let found = self.file.metadata()?.len();
+        if found != self.len && self.fault.write_budget.is_none() {
+            return Err(io::Error::other(format!(
+                "the journal is {found} bytes long but this lifeline wrote {}: another process wrote to it; stopping so two drivers never interleave",
+                self.len
+            )));
+        }
+        if let Some(locked) = self.lock_identity {
+            let lock = self.path.with_file_name(super::LOCK_FILE);
+            let now = identity::of_link(&lock).ok().flatten();
+            if now != Some(locked) {
+                return Err(io::Error::other(format!(
+                    "the session's lock file '{}' was removed or replaced while this lifeline drove the session; another lifeline may be driving it now, so this one stops",
+                    lock.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn poison_error(&self, message: String) -> JournalError {
         JournalError::Poisoned {
             path: self.path.clone(),
             message,
         }
     }
+}
+
+/// Refuses a journal that is a symbolic link or not a regular file.
+fn refuse_foreign(path: &Path) -> Result<(), JournalError> {
+    let refuse = |reason: String| JournalError::Refused {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(JournalError::io("open journal", path))?;
+    if meta.file_type().is_symlink() {
+        return Err(refuse("it is a symbolic link; a session's journal must be its own file".into()));
+    }
+    if !meta.is_file() {
+        return Err(refuse("it is not a regular file".into()));
+    }
+    Ok(())
+}
+
+/// Refuses a session folder whose journal's first record names another session (a journal
+/// copied or linked from elsewhere: two drivers of one journal).
+pub fn check_session_folder(dir: &Path, loaded: &Loaded) -> Result<(), JournalError> {
+    let path = journal_path(dir);
+    let refuse = |reason: String| JournalError::Refused { path: path.clone(), reason };
+    let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    if let (Some(folder), Some(first)) = (folder, loaded.records.first())
+        && let crate::session::Event::SessionStarted { session, .. } = &first.event
+        && *session != folder
+    {
+        return Err(refuse(format!(
+            "it belongs to session '{session}', not to its folder '{folder}'"
+        )));
+    }
+    Ok(())
 }
 
 /// Copies the torn bytes aside (never overwriting an earlier copy), then truncates the journal

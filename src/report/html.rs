@@ -370,6 +370,7 @@ fn ms(s: f64) -> u64 {
 
 /// Escapes text for HTML element content and attribute values.
 pub fn esc(text: &str) -> String {
+    let text = crate::exec::terminal::neutralize(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -318,6 +318,8 @@ fn ms(s: f64) -> u64 {
 
 /// Escapes text for Markdown prose: characters that would format or open HTML.
 pub fn esc(text: &str) -> String {
+    // A program's escape sequences must not reach whoever `cat`s the report.
+    let text = crate::exec::terminal::neutralize(text);
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -351,6 +353,7 @@ fn code_cell(text: &str) -> String {
 
 /// A fenced code block whose fence is longer than any backtick run in `body`.
 fn fenced(lang: &str, body: &str) -> String {
+    let body = &crate::exec::terminal::neutralize(body);
     let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat((longest + 1).max(3));
     format!("{fence}{lang}\n{}\n{fence}\n", body.trim_end_matches('\n'))

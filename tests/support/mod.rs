@@ -33,6 +33,13 @@ impl Sandbox {
         for dir in ["bin", "home", "windows"] {
             std::fs::create_dir_all(root.path().join(dir)).expect("sandbox dir");
         }
+        // Owner-only, as lifeline makes its home: a looser one is repaired with a warning.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(root.path().join("home"), std::fs::Permissions::from_mode(0o700))
+                .expect("home mode");
+        }
         Sandbox { root }
     }
 
