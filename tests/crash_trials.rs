@@ -147,7 +147,26 @@ enum Ended {
     Killed,
 }
 
+/// Kills a lifeline this trial started (its own `Child`, so its pid is ours) and reaps it.
+fn kill_now(child: &mut Child) -> Ended {
+    child.kill().unwrap();
+    child.wait().unwrap();
+    Ended::Killed
+}
+
 impl Trial<'_> {
+    /// After its step's supervisor was killed, lifeline must notice (it looks at least once a
+    /// second) and exit on its own.
+    fn exit_after_supervisor_killed(&self, child: &mut Child) -> Ended {
+        match Self::wait_up_to(child, 30_000) {
+            Some(status) => Ended::Exited(status),
+            None => {
+                let _ = kill_now(child);
+                self.fail("lifeline did not notice its step's supervisor was killed".into());
+            }
+        }
+    }
+
     fn fail(&self, what: String) -> ! {
         panic!(
             "{what}\n  session: {:?}\n  history:\n    {}",
@@ -277,11 +296,7 @@ impl Trial<'_> {
                     None if mode < 34 && self.session_dir().is_some() => {
                         self.second_driver_from_another_host(&mut child, round)
                     }
-                    None => {
-                        child.kill().unwrap();
-                        child.wait().unwrap();
-                        Ended::Killed
-                    }
+                    None => kill_now(&mut child),
                 }
             };
             self.rounds.push(Round { first, choice });
@@ -418,20 +433,10 @@ impl Trial<'_> {
             }
         }
         if !killed {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return Ended::Killed;
+            return kill_now(child);
         }
         self.tally.supervisor_only_kills += 1;
-        // lifeline looks at its supervisor at least once a second.
-        match Self::wait_up_to(child, 30_000) {
-            Some(status) => Ended::Exited(status),
-            None => {
-                child.kill().unwrap();
-                child.wait().unwrap();
-                self.fail("lifeline did not notice its step's supervisor was killed".into());
-            }
-        }
+        self.exit_after_supervisor_killed(child)
     }
 
     /// A shutdown: SIGTERM to lifeline and to every process of this sandbox (supervisors,
@@ -444,12 +449,8 @@ impl Trial<'_> {
         for pid in pids {
             signal_verified(self.sb, pid, libc::SIGTERM);
         }
-        match Self::wait_up_to(child, 10_000) {
-            Some(_) => {}
-            None => {
-                child.kill().unwrap();
-                child.wait().unwrap();
-            }
+        if Self::wait_up_to(child, 10_000).is_none() {
+            let _ = kill_now(child);
         }
         // The machine goes down: nothing of the sandbox outlives it.
         let until = Instant::now() + Duration::from_secs(10);
@@ -486,19 +487,10 @@ impl Trial<'_> {
             }
         }
         if !killed {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return Ended::Killed;
+            return kill_now(child);
         }
         self.tally.supervisor_only_child_alive += 1;
-        match Self::wait_up_to(child, 30_000) {
-            Some(status) => Ended::Exited(status),
-            None => {
-                child.kill().unwrap();
-                child.wait().unwrap();
-                self.fail("lifeline did not notice its step's supervisor was killed".into());
-            }
-        }
+        self.exit_after_supervisor_killed(child)
     }
 
     /// The session's lock file deleted under a live driver: it must stop before it would
@@ -509,11 +501,7 @@ impl Trial<'_> {
         self.tally.lock_deletions += 1;
         match Self::wait_up_to(child, 30_000) {
             Some(status) => Ended::Exited(status),
-            None => {
-                child.kill().unwrap();
-                child.wait().unwrap();
-                Ended::Killed
-            }
+            None => kill_now(child),
         }
     }
 
@@ -535,9 +523,7 @@ impl Trial<'_> {
                 break;
             }
             if Instant::now() > deadline {
-                child.kill().unwrap();
-                child.wait().unwrap();
-                return Ended::Killed;
+                return kill_now(child);
             }
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -578,11 +564,7 @@ impl Trial<'_> {
         }
         match Self::wait_up_to(child, KILL_WINDOW_MS) {
             Some(status) => Ended::Exited(status),
-            None => {
-                child.kill().unwrap();
-                child.wait().unwrap();
-                Ended::Killed
-            }
+            None => kill_now(child),
         }
     }
 
