@@ -5,110 +5,45 @@
 //!
 #![cfg(unix)]
 
-use std::io::{Read, Write};
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
-
-const WAIT: Duration = Duration::from_secs(15);
+use std::time::Duration;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ui/pty-simple.toml")
 }
 
-/// The binary on a 80x24 pseudo-terminal, its screen parsed by vt100.
-struct Pty {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    screen: Arc<Mutex<vt100::Parser>>,
-}
+/// The binary on a 80x24 pseudo-terminal (the shared one of tests/support), keys typed one
+/// at a time as a person types.
+struct Pty(support::pty::Pty);
 
 impl Pty {
     fn spawn(home: &Path, args: &[&str]) -> Pty {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_lifeline"));
-        cmd.args(args);
-        cmd.env("LIFELINE_HOME", home);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("NO_COLOR", "1");
-        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-        let child = pty.slave.spawn_command(cmd).expect("lifeline starts");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let writer = pty.master.take_writer().expect("writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let sink = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let _master = pty.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Pty {
-            child,
-            writer,
-            screen,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
+        Pty(support::pty::Pty::spawn(
+            args,
+            &[("LIFELINE_HOME", home)],
+            (80, 24),
+        ))
     }
 
     fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let contents = self.contents();
-            if contents.contains(text) {
-                return contents;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "timed out waiting for {text:?}; screen:\n{contents}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.0.wait_for(text)
     }
 
     fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        // One key at a time, as a person types.
+        self.0.send(bytes);
         std::thread::sleep(Duration::from_millis(100));
     }
 
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "lifeline did not exit; screen:\n{}",
-                self.contents()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.0.wait_exit()
     }
 
     fn left_alternate_screen(&self) -> bool {
         // Give the reader thread a moment to take the last bytes.
         std::thread::sleep(Duration::from_millis(200));
-        !self.screen.lock().unwrap().screen().alternate_screen()
+        !self.0.alternate_screen()
     }
 }
 
@@ -227,7 +162,7 @@ fn ctrl_c_and_sigterm_restore_the_terminal_and_keep_the_session() {
     again.wait_for("Unfinished sessions");
     again.send("\r");
     again.wait_for("Which topology did the lost pool have?");
-    let pid = again.child.process_id().expect("a pid");
+    let pid = again.0.child.process_id().expect("a pid");
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status()

@@ -135,6 +135,12 @@ impl Pty {
         }
     }
 
+    /// Whether the program is on the terminal's alternate screen (the screens hold it; a
+    /// restored terminal is back on the main one).
+    pub fn alternate_screen(&self) -> bool {
+        self.screen.lock().unwrap().screen().alternate_screen()
+    }
+
     pub fn exited(&mut self) -> bool {
         self.child.try_wait().unwrap().is_some()
     }
