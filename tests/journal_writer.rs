@@ -149,18 +149,28 @@ fn reopening_refuses_a_journal_that_changed_since_it_was_read() {
 
 #[test]
 fn a_full_disk_poisons_the_writer_and_leaves_earlier_records_readable() {
-    let line_len = {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut writer, _) = journal_with(dir.path(), 2);
-        let before = writer.len();
-        writer.append(note("the one that fails")).unwrap();
-        writer.len() - before
-    };
-    for budget in [0, 1, 9, line_len / 2, line_len - 1] {
+    // A record's length varies with its timestamp, so "most of it" and "all but the
+    // newline" are expressed as bytes short of the end, never as a length measured once.
+    #[derive(Clone, Copy, Debug)]
+    enum Full {
+        After(u64),
+        ShortBy(usize),
+    }
+    for fault in [
+        Full::After(0),
+        Full::After(1),
+        Full::After(9),
+        Full::After(40),
+        Full::ShortBy(2),
+        Full::ShortBy(1),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let (mut writer, records) = journal_with(dir.path(), 2);
         let len_before = writer.len();
-        writer.fail_after(budget);
+        match fault {
+            Full::After(budget) => writer.fail_after(budget),
+            Full::ShortBy(bytes) => writer.fail_short_by(bytes),
+        }
         let err = writer.append(note("the one that fails")).unwrap_err();
         let message = err.to_string();
         assert!(message.contains("no space left on device"), "{message}");
@@ -175,19 +185,22 @@ fn a_full_disk_poisons_the_writer_and_leaves_earlier_records_readable() {
         assert_eq!(again, message, "every later append fails the same way");
         drop(writer);
 
-        let loaded = read_journal(&journal(dir.path())).unwrap();
-        assert_eq!(loaded.records[..2], records[..], "budget {budget}");
-        if loaded.missing_newline {
-            // All but the newline landed (timestamps vary in length, so the last budget
-            // may or may not hit this): the record is intact and a resume keeps it.
+        let path = journal(dir.path());
+        let landed = fs::metadata(&path).unwrap().len() - len_before;
+        let loaded = read_journal(&path).unwrap();
+        assert_eq!(loaded.records[..2], records[..], "{fault:?}");
+        if let Full::ShortBy(1) = fault {
+            // All but the newline landed: the record is intact and a resume keeps it.
+            assert!(loaded.missing_newline, "{fault:?}");
             assert_eq!(loaded.records.len(), 3);
             assert_eq!(loaded.records[2].event, note("the one that fails"));
         } else {
-            assert_eq!(loaded.records.len(), 2, "budget {budget}");
+            assert!(!loaded.missing_newline, "{fault:?}");
+            assert_eq!(loaded.records.len(), 2, "{fault:?}");
             assert_eq!(
                 loaded.torn.map(|t| t.bytes),
-                (budget > 0).then_some(budget),
-                "budget {budget}"
+                (landed > 0).then_some(landed),
+                "{fault:?}"
             );
         }
         // The next driver repairs the tail and carries on.

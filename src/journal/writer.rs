@@ -43,6 +43,8 @@ pub struct JournalWriter {
 struct Fault {
     /// Bytes that may still be written before the disk is "full".
     write_budget: Option<u64>,
+    /// The next write lands all but its last this-many bytes, then fails like ENOSPC.
+    short_by: Option<usize>,
     fail_sync: bool,
 }
 
@@ -170,6 +172,14 @@ impl JournalWriter {
         self.fault.write_budget = Some(bytes);
     }
 
+    /// Test seam: the next write lands all but its last `bytes` bytes, then fails like
+    /// ENOSPC. Unlike [`Self::fail_after`] it does not depend on the record's length, which
+    /// varies with its timestamp.
+    #[doc(hidden)]
+    pub fn fail_short_by(&mut self, bytes: usize) {
+        self.fault.short_by = Some(bytes);
+    }
+
     /// Test seam: the next fsync fails (after its write landed).
     #[doc(hidden)]
     pub fn fail_next_sync(&mut self) {
@@ -179,6 +189,15 @@ impl JournalWriter {
     fn write_durably(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.still_in_place()?;
         self.still_alone()?;
+        if let Some(short) = self.fault.short_by.take() {
+            let room = bytes.len().saturating_sub(short);
+            self.file.write_all(&bytes[..room])?;
+            self.fault.write_budget = Some(0);
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "no space left on device (simulated)",
+            ));
+        }
         if let Some(budget) = self.fault.write_budget.as_mut() {
             let room = usize::try_from(*budget).unwrap_or(usize::MAX);
             if bytes.len() > room {
