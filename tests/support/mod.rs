@@ -147,7 +147,7 @@ impl Sandbox {
 
     /// The real binary with this sandbox's environment.
     pub fn lifeline(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lifeline"));
+        let mut cmd = Command::new(lifeline_bin());
         let path = format!(
             "{}:{}",
             self.root.path().join("bin").display(),
@@ -160,6 +160,14 @@ impl Sandbox {
             .env_remove("LIFELINE_WIZARDS");
         cmd
     }
+}
+
+/// The binary under test: this build's, or the one `LIFELINE_TEST_BIN` names (how a new
+/// test is shown to fail on an older lifeline).
+pub fn lifeline_bin() -> PathBuf {
+    std::env::var_os("LIFELINE_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_lifeline").into())
 }
 
 /// A fixture path under tests/fixtures.
