@@ -571,6 +571,11 @@ fn case04_a_step_running_on_another_host_is_followed_never_rerun() {
         started.elapsed() > Duration::from_secs(1),
         "B waited for alpha's step"
     );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("running on host 'alpha'"),
+        "B says where the step runs: {}",
+        text(&out)
+    );
     let pid = console_a.id() as i32;
     signal_ours(&sb, pid, libc::SIGKILL);
     let _ = console_a.wait();
