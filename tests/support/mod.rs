@@ -129,7 +129,7 @@ impl Sandbox {
 
     /// The real binary with this sandbox's environment.
     pub fn lifeline(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lifeline"));
+        let mut cmd = Command::new(lifeline_bin());
         let mut dirs = vec![self.root.path().join("bin")];
         if let Some(path) = std::env::var_os("PATH") {
             dirs.extend(std::env::split_paths(&path));
@@ -179,6 +179,12 @@ pub fn kill_verified(pid: u32, token: Option<&str>) {
     }
     #[cfg(windows)]
     lifeline::exec::win::process::terminate(pid, token).expect("end the process");
+/// The binary under test: this build's, or the one `LIFELINE_TEST_BIN` names (how a new
+/// test is shown to fail on an older lifeline).
+pub fn lifeline_bin() -> PathBuf {
+    std::env::var_os("LIFELINE_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_lifeline").into())
 }
 
 /// A fixture path under tests/fixtures.
