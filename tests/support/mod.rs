@@ -179,6 +179,8 @@ pub fn kill_verified(pid: u32, token: Option<&str>) {
     }
     #[cfg(windows)]
     lifeline::exec::win::process::terminate(pid, token).expect("end the process");
+}
+
 /// The binary under test: this build's, or the one `LIFELINE_TEST_BIN` names (how a new
 /// test is shown to fail on an older lifeline).
 pub fn lifeline_bin() -> PathBuf {
