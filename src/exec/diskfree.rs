@@ -6,8 +6,10 @@
 
 use std::path::Path;
 
-/// Free bytes available to this user (quotas and reserved blocks excluded).
+/// Free bytes available to this user (quotas and reserved blocks excluded). A path that does
+/// not exist is an error on every system: Windows would otherwise answer for its volume.
 pub fn free_bytes(path: &Path) -> std::io::Result<u64> {
+    std::fs::metadata(path)?;
     fs4::available_space(path)
 }
 

@@ -13,7 +13,14 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The tools this binary stands in for.
-pub const TOOLS: [&str; 6] = ["lcscmd", "sqlcmd", "sc", "powershell", "robocopy", "ipconfig"];
+pub const TOOLS: [&str; 6] = [
+    "lcscmd",
+    "sqlcmd",
+    "sc",
+    "powershell",
+    "robocopy",
+    "ipconfig",
+];
 
 /// The environment variable naming the state file.
 pub const STATE_ENV: &str = "LIFELINE_SIM_STATE";
