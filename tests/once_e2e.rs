@@ -327,6 +327,22 @@ fn case03_a_supervisor_later_than_its_handshake_never_runs_the_step() {
     assert!(!dir.join("steps/slow.1.out").exists());
 }
 
+/// Kills the driving lifeline (SIGKILL, verified), then resumes its session headless with
+/// `--interrupted rerun`, which must finish.
+fn kill_then_resume_with_rerun(sb: &Sandbox, run: &mut Child, answers: &Path) {
+    signal_ours(sb, run.id() as i32, libc::SIGKILL);
+    let _ = run.wait();
+    let dir = only_session(sb);
+    let out = resume(
+        sb,
+        &id_of(&dir),
+        answers,
+        &["--interrupted", "rerun"],
+        &[("SLOW", "0")],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
 // 3b. A resume that comes before the supervisor claimed its attempt claims it as abandoned:
 // the late supervisor never runs it, the resume's own attempt runs once. (Stalled by the test
 // hook, so deterministic; 3c shows the same without the hook.)
@@ -351,17 +367,7 @@ fn case03b_a_resume_before_the_claim_never_doubles_the_attempt() {
                 })
                 .unwrap_or(false)
     });
-    signal_ours(&sb, run.id() as i32, libc::SIGKILL);
-    let _ = run.wait();
-    let dir = only_session(&sb);
-    let out = resume(
-        &sb,
-        &id_of(&dir),
-        &a,
-        &["--interrupted", "rerun"],
-        &[("SLOW", "0")],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    kill_then_resume_with_rerun(&sb, &mut run, &a);
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(count(&sb, "start slow"), 1, "{:?}", log_lines(&sb));
 }
@@ -456,17 +462,7 @@ fn case03c_a_supervisor_frozen_before_it_recorded_anything_never_doubles_the_att
         // Time for the driver to hand the frozen supervisor its step (a pipe write that
         // does not wait for the reader), as it would before a slow start.
         std::thread::sleep(Duration::from_millis(300));
-        signal_ours(&sb, driver, libc::SIGKILL);
-        let _ = run.wait();
-        let dir = only_session(&sb);
-        let out = resume(
-            &sb,
-            &id_of(&dir),
-            &a,
-            &["--interrupted", "rerun"],
-            &[("SLOW", "0")],
-        );
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        kill_then_resume_with_rerun(&sb, &mut run, &a);
         assert_eq!(start_time(supervisor), Some(born), "still the frozen one");
         signal_ours(&sb, supervisor, libc::SIGCONT);
         wait_for("the frozen supervisor to end", || !alive(supervisor));
