@@ -113,7 +113,7 @@ pub fn draw(
     }
     let height = usize::from(area.height);
     let room = height.saturating_sub(fields.len() + tail.len());
-    let mut lines = clip(intro(step, session, theme, width), room.max(2), theme);
+    let mut lines = clip(intro(step, session, theme, width), room.max(2), "F3", theme);
     let offset = lines.len();
     lines.extend(fields);
     lines.extend(tail);
