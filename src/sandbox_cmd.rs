@@ -39,7 +39,11 @@ pub fn sandbox(dir: &Path) -> Result<u8, Failure> {
     let parent = dir
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
-        .ok_or_else(|| bad(format!("cannot use '{shown}' for the sandbox: it has no parent folder")))?;
+        .ok_or_else(|| {
+            bad(format!(
+                "cannot use '{shown}' for the sandbox: it has no parent folder"
+            ))
+        })?;
     let building = tempfile::Builder::new()
         .prefix(".lifeline-sandbox-")
         .tempdir_in(parent)

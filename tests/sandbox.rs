@@ -7,7 +7,6 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-
 /// The binary with a clean environment of its own (no LIFELINE_* of the machine running
 /// the tests), in `cwd`; its logs go to a home outside `cwd`.
 fn lifeline(cwd: &Path, home: &Path) -> Command {
@@ -55,7 +54,11 @@ fn a_sandbox_carries_a_real_run_of_the_whole_recovery_to_its_end() {
         .output()
         .expect("run sandbox");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dir = tmp.path().join("practice");
     assert!(
         text.contains(&format!(
@@ -64,7 +67,10 @@ fn a_sandbox_carries_a_real_run_of_the_whole_recovery_to_its_end() {
         )),
         "{text}"
     );
-    assert!(dir.join("windows/bkp01.contoso.com/ocsbackup/settings/fe01-machine.xml").is_file());
+    assert!(
+        dir.join("windows/bkp01.contoso.com/ocsbackup/settings/fe01-machine.xml")
+            .is_file()
+    );
     // Nothing else beside it: the build folder was renamed into place.
     assert_eq!(listing(tmp.path()), ["practice"]);
 
@@ -95,9 +101,11 @@ fn a_sandbox_carries_a_real_run_of_the_whole_recovery_to_its_end() {
     // The stubs were the tools: the front-end's settings came back from its own export.
     let calls = std::fs::read_to_string(dir.join("calls.log")).expect("calls.log");
     assert!(
-        calls.lines().any(|l| l.starts_with("lcscmd /config /action:import /level:machine")
-            && l.contains(r"fe01-machine.xml")
-            && l.contains("/fqdn:fe01.contoso.com")),
+        calls.lines().any(
+            |l| l.starts_with("lcscmd /config /action:import /level:machine")
+                && l.contains(r"fe01-machine.xml")
+                && l.contains("/fqdn:fe01.contoso.com")
+        ),
         "{calls}"
     );
     // The session lives in the sandbox's own home.

@@ -35,7 +35,9 @@ fn after_pasting_5000_characters_the_first_enter_answers_the_form() {
     // A paste arrives as one burst of bytes (no bracketed paste): 5,000 characters.
     let pasted = "a".repeat(4995) + ".com";
     pty.send(&pasted);
-    pty.wait_until("the pasted text in the field", |s| s.contains("aaaaaaaaaa.com"));
+    pty.wait_until("the pasted text in the field", |s| {
+        s.contains("aaaaaaaaaa.com")
+    });
     pty.send("\r");
     // One Enter: the field is checked and the answer refused (a label over 63 characters is
     // not a DNS name) — the screen answers, it does not wait for a second Enter.
@@ -68,6 +70,8 @@ fn v_shows_the_whole_step_on_a_choice_screen_and_f3_on_a_form() {
     pty.wait_footer("the form again", |f| f == footer);
     // `v` typed into the field, not a view.
     pty.send("v");
-    let screen = pty.wait_until("v in the field", |s| !s.contains("The whole step") && s.contains(" v"));
+    let screen = pty.wait_until("v in the field", |s| {
+        !s.contains("The whole step") && s.contains(" v")
+    });
     assert!(!screen.contains("The whole step"));
 }

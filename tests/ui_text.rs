@@ -201,7 +201,10 @@ fn a_long_form_label_wraps_whole_at_80_columns() {
         text.contains("The SQL Server instance that holds the RTC database of the lost pool (server\\instance)"),
         "{screen}"
     );
-    assert!(text.contains("text"), "the kind of value is shown: {screen}");
+    assert!(
+        text.contains("text"),
+        "the kind of value is shown: {screen}"
+    );
 }
 
 #[test]

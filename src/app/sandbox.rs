@@ -64,7 +64,10 @@ default = "done"
 /// The stub tools and what each prints. Every one exits 0: the practice deployment is
 /// healthy. (DNS is asked directly, not through a tool: see the answers' `[failed]`.)
 const STUBS: [(&str, &str); 6] = [
-    ("lcscmd", "Office Communications Server 2007 Command Line Tool (lifeline sandbox stub: nothing was changed)\n"),
+    (
+        "lcscmd",
+        "Office Communications Server 2007 Command Line Tool (lifeline sandbox stub: nothing was changed)\n",
+    ),
     ("powershell", ""),
     ("robocopy", "lifeline sandbox stub: nothing was copied\n"),
     ("ipconfig", "Successfully flushed the DNS Resolver Cache.\n"),
@@ -164,15 +167,17 @@ pub fn environment(dir: &Path) -> Vec<(&'static str, PathBuf)> {
     vec![
         ("LIFELINE_HOME", dir.join("home")),
         (WINDOWS_ROOT_ENV, dir.join("windows")),
-        ("LIFELINE_INVENTORY", dir.join("home").join("inventory.toml")),
+        (
+            "LIFELINE_INVENTORY",
+            dir.join("home").join("inventory.toml"),
+        ),
         ("PATH", dir.join("bin")),
     ]
 }
 
 /// `env.sh`: the `export` lines of [`environment`].
 pub fn env_script(dir: &Path) -> String {
-    let mut script =
-        String::from("# lifeline sandbox: use it in this shell with  . <this file>\n");
+    let mut script = String::from("# lifeline sandbox: use it in this shell with  . <this file>\n");
     for (name, value) in environment(dir) {
         let value = sh_single(&value.display().to_string());
         if name == "PATH" {
@@ -229,7 +234,15 @@ mod tests {
         );
         let stubs = entries
             .iter()
-            .filter(|e| matches!(e, Entry::File { executable: true, .. }))
+            .filter(|e| {
+                matches!(
+                    e,
+                    Entry::File {
+                        executable: true,
+                        ..
+                    }
+                )
+            })
             .count();
         assert_eq!(stubs, STUBS.len());
     }
