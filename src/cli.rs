@@ -4,9 +4,25 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// The environment variables, shown under `--help`.
+const ENVIRONMENT: &str = "Environment:
+  LIFELINE_HOME          where sessions, logs and inventory.toml live
+  LIFELINE_INVENTORY     the inventory to pre-fill forms from (else LIFELINE_HOME/inventory.toml)
+  LIFELINE_WIZARDS       a folder of your organization's wizards (same as --wizards)
+  LIFELINE_WINDOWS_ROOT  on a console that is not Windows: the folder standing in for Windows
+                         paths (\\\\host\\share\\dir is looked for at ROOT/host/share/dir, D:\\dir at
+                         ROOT/D/dir). 'lifeline sandbox DIR' makes a practice one, with stub tools.
+  LIFELINE_DRILL_SPEED   drill pace (0 instant, 0.5 twice as fast)";
+
 /// A terminal wizard that walks you through restoring a failed OCS 2007 / 2007 R2 deployment.
 #[derive(Debug, Parser)]
-#[command(name = "lifeline", version, about, propagate_version = true)]
+#[command(
+    name = "lifeline",
+    version,
+    about,
+    propagate_version = true,
+    after_help = ENVIRONMENT
+)]
 pub struct Cli {
     /// A folder of your organization's wizards; they override bundled ones with the same id.
     #[arg(long, global = true, env = "LIFELINE_WIZARDS", value_name = "DIR")]
@@ -95,6 +111,14 @@ pub enum Command {
         /// The session id or a unique prefix (default: the unfinished session another console
         /// drives, else the latest unfinished one).
         session: Option<String>,
+    },
+    /// Make a practice deployment in a new folder DIR (for a console that is not Windows):
+    /// the example inventory's backup folders and settings exports under DIR/windows (the
+    /// LIFELINE_WINDOWS_ROOT that stands in for \\host\share and D:\ paths), stub tools
+    /// under DIR/bin, and the environment to use for a real, non-drill run.
+    Sandbox {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
     /// Render a session's report from its journal.
     Report {

@@ -121,6 +121,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, Failure> {
             inventory.as_deref(),
         ),
         Some(Command::Watch { session }) => crate::watch_cmd::watch(session.as_deref()),
+        Some(Command::Sandbox { dir }) => crate::sandbox_cmd::sandbox(&dir),
         Some(Command::Report {
             session,
             format,

@@ -24,6 +24,7 @@ mod commands;
 mod drill_cmd;
 mod interactive;
 mod report_cmd;
+mod sandbox_cmd;
 mod watch_cmd;
 
 use std::process::ExitCode;

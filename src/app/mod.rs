@@ -7,6 +7,7 @@ pub mod echo;
 pub mod exec_runner;
 pub mod headless;
 pub mod recheck;
+pub mod sandbox;
 pub mod store;
 pub mod summary;
 pub mod template;

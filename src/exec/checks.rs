@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 use super::netcheck;
 use super::pathsearch::find_on_path;
 use super::redact::redact;
-use super::winpath::local_path;
+use super::winpath::{local_path, missing_hint};
 use crate::session::engine::{ExecRequest, RunReport};
 use crate::session::event::Outcome;
 use crate::wizard::CheckSpec;
@@ -69,19 +69,22 @@ pub async fn run_check(spec: &CheckSpec, req: &ExecRequest) -> CheckResult {
         CheckSpec::PathExists {
             path, max_age_s, ..
         } => {
-            let path = local_path(&path);
-            blocking(limit, move || {
-                path_exists(&path, max_age_s, SystemTime::now())
+            let local = local_path(&path);
+            let result = blocking(limit, move || {
+                path_exists(&local, max_age_s, SystemTime::now())
             })
-            .await
+            .await;
+            with_missing_hint(result, &path)
         }
         CheckSpec::XmlContains { path, element } => {
-            let path = local_path(&path);
-            blocking(limit, move || xml_contains(&path, element.as_deref())).await
+            let local = local_path(&path);
+            let result = blocking(limit, move || xml_contains(&local, element.as_deref())).await;
+            with_missing_hint(result, &path)
         }
         CheckSpec::FreeSpace { path, min_mb } => {
-            let path = local_path(&path);
-            blocking(limit, move || free_space(&path, min_mb)).await
+            let local = local_path(&path);
+            let result = blocking(limit, move || free_space(&local, min_mb)).await;
+            with_missing_hint(result, &path)
         }
         CheckSpec::OnPath { program } => on_path(&program),
         CheckSpec::TcpConnect { host, port } => netcheck::tcp_connect(&host, &port, limit).await,
@@ -91,6 +94,22 @@ pub async fn run_check(spec: &CheckSpec, req: &ExecRequest) -> CheckResult {
         CheckSpec::Command { regex, .. } => command_check(req, regex.as_deref()).await,
     };
     result.redacted(&req.secrets)
+}
+
+/// A failed look at a Windows path that is missing says, on the same line (the line an
+/// operator sees as the reason), how to stand the path in on a console that is not Windows.
+fn with_missing_hint(mut result: CheckResult, path: &str) -> CheckResult {
+    let missing = result
+        .detail
+        .last()
+        .is_some_and(|l| l.ends_with("does not exist") || l.contains("No such file"));
+    if result.passed || !missing {
+        return result;
+    }
+    if let (Some(hint), Some(last)) = (missing_hint(path), result.detail.last_mut()) {
+        last.push_str(&format!("; {hint}"));
+    }
+    result
 }
 
 /// A file-system look on a blocking thread (a dead network share can hang for minutes).

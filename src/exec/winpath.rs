@@ -27,6 +27,31 @@ pub fn local_path(path: &str) -> String {
     }
 }
 
+/// What to do when a check found nothing at the Windows path `path` on this console: on a
+/// console that is not Windows the path was never going to exist as written, and the
+/// operator must learn there how to stand one in (`LIFELINE_WINDOWS_ROOT`, `lifeline
+/// sandbox`). `None` on Windows and for paths that are not Windows paths.
+pub fn missing_hint(path: &str) -> Option<String> {
+    if cfg!(windows) || map_windows_path(path, Path::new("/")).is_none() {
+        return None;
+    }
+    let root = std::env::var_os(WINDOWS_ROOT_ENV).filter(|r| !r.is_empty());
+    Some(hint_text(root.as_deref().map(Path::new)))
+}
+
+/// The hint for a missing Windows path, given the stand-in folder in use (if any).
+fn hint_text(root: Option<&Path>) -> String {
+    match root {
+        None => format!(
+            "this console is not Windows: set {WINDOWS_ROOT_ENV} to a folder standing in for \\\\host\\share and D:\\ paths, or make a practice one with 'lifeline sandbox DIR'"
+        ),
+        Some(root) => format!(
+            "it was looked for under {WINDOWS_ROOT_ENV} ('{}'): create it there, or point {WINDOWS_ROOT_ENV} at the folder holding your copies",
+            root.display()
+        ),
+    }
+}
+
 /// `path` under `root` when it is a Windows path (UNC or drive letter); `None` otherwise.
 #[cfg_attr(windows, allow(dead_code))]
 pub fn map_windows_path(path: &str, root: &Path) -> Option<PathBuf> {
@@ -73,6 +98,16 @@ mod tests {
             map_windows_path("E:/logs/", root),
             Some(PathBuf::from("/sandbox/E/logs"))
         );
+    }
+
+    #[test]
+    fn a_missing_windows_path_says_how_to_stand_one_in() {
+        let unset = hint_text(None);
+        assert!(unset.contains("LIFELINE_WINDOWS_ROOT") && unset.contains("lifeline sandbox DIR"));
+        let set = hint_text(Some(Path::new("/sb/windows")));
+        assert!(set.contains("'/sb/windows'"), "{set}");
+        #[cfg(not(windows))]
+        assert_eq!(missing_hint("/tmp/x"), None);
     }
 
     #[test]

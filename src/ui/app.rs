@@ -2,13 +2,10 @@
 //! batch of events. `run_app` adds the real terminal, the input/tick/signal tasks, and the
 //! clean exit (journal flushed, terminal restored) on every path.
 
-use std::future::poll_fn;
-use std::pin::Pin;
 use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
-use crossterm::event::{Event as TermEvent, EventStream};
-use futures_core::Stream;
+use crossterm::event::Event as TermEvent;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use time::OffsetDateTime;
@@ -189,11 +186,8 @@ pub async fn run_app(setup: AppSetup) -> anyhow::Result<AppExit> {
         .map(|s| (s.width, s.height))
         .unwrap_or((80, 24));
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let tasks = [
-        spawn_input(tx.clone()),
-        spawn_ticks(tx.clone()),
-        spawn_signals(tx.clone()),
-    ];
+    let mut input = spawn_input(tx.clone());
+    let tasks = [spawn_ticks(tx.clone()), spawn_signals(tx.clone())];
     let mut app = App::new(
         setup,
         tx,
@@ -206,6 +200,7 @@ pub async fn run_app(setup: AppSetup) -> anyhow::Result<AppExit> {
     for task in &tasks {
         task.abort();
     }
+    input.stop();
     let ending = app.state.ending.clone();
     let closed = app.close().await;
     drop(guard);
@@ -220,12 +215,22 @@ pub async fn run_app(setup: AppSetup) -> anyhow::Result<AppExit> {
     })
 }
 
-/// Terminal input: keys and resizes.
-fn spawn_input(tx: EventSender) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut stream = EventStream::new();
-        while let Some(item) = poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await {
-            let event = match item {
+/// Terminal input: keys and resizes, read on a thread of its own with `poll`/`read`.
+/// crossterm's `EventStream` held back the last keys of a long paste (5,000 characters)
+/// until another key arrived, so the first Enter after it seemed to do nothing. The thread
+/// looks at the stop flag between polls, so the next screens get every key.
+fn spawn_input(tx: EventSender) -> InputTask {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = std::sync::Arc::clone(&stop);
+    let thread = std::thread::spawn(move || {
+        use std::sync::atomic::Ordering;
+        while !flag.load(Ordering::SeqCst) {
+            match crossterm::event::poll(Duration::from_millis(50)) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(_) => break,
+            }
+            let event = match crossterm::event::read() {
                 Ok(TermEvent::Key(key)) => AppEvent::Key(key),
                 Ok(TermEvent::Resize(w, h)) => AppEvent::Resize(w, h),
                 Ok(_) => continue,
@@ -235,7 +240,27 @@ fn spawn_input(tx: EventSender) -> JoinHandle<()> {
                 break;
             }
         }
-    })
+    });
+    InputTask {
+        stop,
+        thread: Some(thread),
+    }
+}
+
+/// The input thread: stopped (and waited for) when the screens close, before the terminal is
+/// handed back, so it never takes a key meant for what comes next.
+struct InputTask {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl InputTask {
+    fn stop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// The clock for the incident timer, four times a second.

@@ -154,6 +154,8 @@ const BACK: Binding = b(const { &[k(KeyCode::Esc), k(KeyCode::Left), c('h')] }, 
 #[rustfmt::skip]
 const F_HELP: Binding = b(const { &[k(KeyCode::F(1))] }, "F1", "help", "show every key of this screen", Action::Help, true);
 #[rustfmt::skip]
+const F_VIEW: Binding = b(const { &[k(KeyCode::F(3))] }, "F3", "view all", "view the whole step text (where v types into the field)", Action::View, false);
+#[rustfmt::skip]
 const F_PLAN: Binding = b(const { &[k(KeyCode::F(2))] }, "F2", "plan", "show or hide the plan overview", Action::Plan, false);
 #[rustfmt::skip]
 const F_QUIT: Binding = b(const { &[ctrl('q')] }, "Ctrl-Q", "quit", "leave lifeline (the session is saved; asks first)", Action::Quit, true);
@@ -188,7 +190,7 @@ pub fn bindings(context: Context) -> Vec<Binding> {
             UP, DOWN,
             b(const { &[k(KeyCode::Char(' '))] }, "Space", "tick", "tick or untick an option (several may be chosen)", Action::Toggle, false),
             b(const { &[k(KeyCode::Enter)] }, "Enter", "choose", "choose the option under the cursor (or the ticked ones)", Action::Select, true),
-            WHY, PLAN, ABORT, HELP, QUIT,
+            VIEW, WHY, PLAN, ABORT, HELP, QUIT,
         ],
         C::Form | C::RerunForm => {
             let mut v = vec![
@@ -198,13 +200,13 @@ pub fn bindings(context: Context) -> Vec<Binding> {
             if context == C::RerunForm {
                 v.push(b(const { &[k(KeyCode::Esc)] }, "Esc", "back", "close the form without running", Action::Back, true));
             }
-            v.extend([F_HELP, F_PLAN, F_QUIT]);
+            v.extend([F_VIEW, F_HELP, F_PLAN, F_QUIT]);
             v
         }
         C::Confirm => vec![
             b(const { &[k(KeyCode::Enter)] }, "Enter", "confirm", "confirm with the word typed", Action::Select, true),
             b(const { &[k(KeyCode::Esc)] }, "Esc", "clear", "clear what was typed", Action::Back, false),
-            F_HELP, F_PLAN, F_QUIT,
+            F_VIEW, F_HELP, F_PLAN, F_QUIT,
         ],
         C::Execute => vec![
             b(const { &[c('r')] }, "r", "run", "run the command now", Action::Run, true),
@@ -246,7 +248,7 @@ pub fn bindings(context: Context) -> Vec<Binding> {
         ],
         C::Info => vec![
             b(const { &[k(KeyCode::Enter)] }, "Enter", "continue", "go on to the next step", Action::Select, true),
-            UP, DOWN, PGUP, PGDN, WHY, PLAN, ABORT, HELP, QUIT,
+            UP, DOWN, PGUP, PGDN, VIEW, WHY, PLAN, ABORT, HELP, QUIT,
         ],
         C::AllDone => vec![
             b(const { &[k(KeyCode::Enter)] }, "Enter", "finish", "finish the session (every step is resolved)", Action::Select, true),

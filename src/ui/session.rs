@@ -87,6 +87,7 @@ impl SessionUi {
             view: SessionView {
                 current: Current::AllDone,
                 progress: (0, 0),
+                undecided: false,
                 plan: vec![],
                 current_row: None,
             },

@@ -50,11 +50,13 @@ pub fn chunks(text: &str, max: usize) -> Vec<&str> {
     rows
 }
 
-/// Word-wraps `text` to `max` cells; paragraphs (newlines) are kept.
+/// Word-wraps `text` to `max` cells. Wizard text is written hard-wrapped in its files, so a
+/// single newline inside a paragraph is a space here; a blank line, and a line that starts a
+/// list item or is indented, begins a new row.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
     let mut rows = Vec::new();
-    for paragraph in text.lines() {
+    for paragraph in reflow(text) {
         let mut row = String::new();
         for word in paragraph.split_whitespace() {
             let needed = if row.is_empty() { 0 } else { 1 } + width(word);
@@ -78,6 +80,46 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
         rows.push(row);
     }
     rows
+}
+
+/// The paragraphs of `text`: its lines, with each line that merely continues a sentence
+/// joined to the one before.
+fn reflow(text: &str) -> Vec<String> {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            paragraphs.push(String::new());
+            open = false;
+            continue;
+        }
+        if open && !starts_row(line) {
+            let last = paragraphs.last_mut().expect("an open paragraph");
+            last.push(' ');
+            last.push_str(trimmed);
+        } else {
+            paragraphs.push(line.trim_end().to_string());
+            open = true;
+        }
+    }
+    if paragraphs.is_empty() {
+        paragraphs.push(String::new());
+    }
+    paragraphs
+}
+
+/// A line that begins a row of its own: indented, or a list item (`- `, `* `, `• `, `1. `).
+fn starts_row(line: &str) -> bool {
+    if line.starts_with([' ', '\t']) {
+        return true;
+    }
+    let t = line.trim_start();
+    if ["- ", "* ", "• ", "$ "].iter().any(|m| t.starts_with(m)) {
+        return true;
+    }
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") "))
 }
 
 pub use crate::report::command_line;
@@ -120,6 +162,11 @@ mod tests {
         );
         assert_eq!(chunks("abcdefg", 3), vec!["abc", "def", "g"]);
         assert_eq!(wrap("a\n\nb", 5), vec!["a", "", "b"]);
+        // A hard-wrapped sentence flows again; list items keep their rows.
+        assert_eq!(
+            wrap("one two\nthree four\n- five\n- six", 40),
+            vec!["one two three four", "- five", "- six"]
+        );
     }
 
     #[test]

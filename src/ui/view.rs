@@ -117,6 +117,8 @@ pub struct SessionView {
     pub current: Current,
     /// Resolved and applicable steps (`Engine::progress`).
     pub progress: (usize, usize),
+    /// Some steps wait on an answer to know whether they apply: the total may still grow.
+    pub undecided: bool,
     pub plan: Vec<PlanRow>,
     /// The plan row of the current step.
     pub current_row: Option<usize>,
@@ -138,6 +140,7 @@ pub fn derive(engine: &Engine<'_>) -> SessionView {
     SessionView {
         current,
         progress: engine.progress(),
+        undecided: engine.undecided(),
         plan,
         current_row,
     }

@@ -77,12 +77,27 @@ impl<'a> Engine<'a> {
     pub fn progress(&self) -> (usize, usize) {
         let steps = self.steps();
         let resolved = |s: &PlannedStep<'_>| self.state.step(&s.key).status.is_resolved();
+        // A procedure (an include) is not a screen the operator meets: its steps are.
         let relevant: Vec<_> = steps
             .iter()
+            .filter(|s| s.def.kind != StepKind::Include)
             .filter(|s| s.applies == Truth::True || (s.applies != Truth::False && resolved(s)))
             .collect();
         let done = relevant.iter().filter(|s| resolved(s)).count();
         (done, relevant.len())
+    }
+
+    /// Whether steps still wait on an answer to know if they apply (or, behind a repeated
+    /// procedure whose list is not answered yet, whether they exist): the total of
+    /// [`progress`](Self::progress) grows (or not) as decisions are made.
+    pub fn undecided(&self) -> bool {
+        self.steps().iter().any(|s| {
+            let open = s.def.kind == StepKind::Include
+                && s.def.for_each.is_some()
+                && s.applies != Truth::False
+                && !self.state.step(&s.key).status.is_resolved();
+            matches!(s.applies, Truth::Unknown(_)) || open
+        })
     }
 
     /// The step under the cursor and what it needs.

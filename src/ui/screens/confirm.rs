@@ -47,7 +47,7 @@ pub fn draw(
         ask.extend(para(&format!("✗ {error}"), width, 4, theme.error()));
     }
     let room = usize::from(area.height).saturating_sub(ask.len());
-    let mut lines = clip(intro(step, session, theme, width), room.max(2), theme);
+    let mut lines = clip(intro(step, session, theme, width), room.max(2), "F3", theme);
     let y = lines.len() + input_row;
     lines.extend(ask);
     if y < usize::from(area.height) {

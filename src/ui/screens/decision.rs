@@ -77,7 +77,7 @@ pub fn draw(
     // The options come first in the room there is; the introduction gets what is left.
     let height = usize::from(area.height);
     let room = height.saturating_sub(question.len() + options.len() + tail.len());
-    let mut lines = clip(intro(step, session, theme, width), room.max(2), theme);
+    let mut lines = clip(intro(step, session, theme, width), room.max(2), "v", theme);
     lines.extend(question);
     let before = lines.len();
     // Keep the cursor visible when the options do not all fit.

@@ -78,17 +78,29 @@ pub fn draw(
         } else {
             ""
         };
-        fields.push(Line::from(vec![
-            Span::styled(if focused { " > " } else { "   " }, theme.key()),
-            Span::styled(
-                format!("{}{optional}", field.ask.input.label),
-                theme.title(),
-            ),
-            Span::styled(
-                format!("  {}", kind_hint(field.ask.input.kind)),
-                theme.dim(),
-            ),
-        ]));
+        // The label wraps under itself rather than run off the screen; the kind of value
+        // follows it on its last row when it fits there, else on a row of its own.
+        let label = format!("{}{optional}", field.ask.input.label);
+        let hint = kind_hint(field.ask.input.kind);
+        let room_label = width.saturating_sub(4).max(1);
+        let rows = crate::ui::text::wrap(&label, room_label);
+        let last = rows.len().saturating_sub(1);
+        for (r, row) in rows.into_iter().enumerate() {
+            let marker = if r == 0 && focused { " > " } else { "   " };
+            let mut spans = vec![
+                Span::styled(marker, theme.key()),
+                Span::styled(row.clone(), theme.title()),
+            ];
+            if r == last && cells(&row) + 2 + cells(hint) <= room_label {
+                spans.push(Span::styled(format!("  {hint}"), theme.dim()));
+                fields.push(Line::from(spans));
+            } else if r == last {
+                fields.push(Line::from(spans));
+                fields.push(Line::styled(format!("   {hint}"), theme.dim()));
+            } else {
+                fields.push(Line::from(spans));
+            }
+        }
         let room = width.saturating_sub(6).max(1);
         let (value, at) = shown_value(field, room);
         let pad = room.saturating_sub(cells(&value));
@@ -113,7 +125,7 @@ pub fn draw(
     }
     let height = usize::from(area.height);
     let room = height.saturating_sub(fields.len() + tail.len());
-    let mut lines = clip(intro(step, session, theme, width), room.max(2), theme);
+    let mut lines = clip(intro(step, session, theme, width), room.max(2), "F3", theme);
     let offset = lines.len();
     lines.extend(fields);
     lines.extend(tail);

@@ -83,8 +83,14 @@ pub fn intro(
     lines
 }
 
-/// At most `max` lines; when cut, the last one says how to see the rest.
-pub fn clip(mut lines: Vec<Line<'static>>, max: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// At most `max` lines; when cut, the last one says how to see the rest: `key` (`v`, or `F3`
+/// on a screen where `v` types into a field) opens the whole step.
+pub fn clip(
+    mut lines: Vec<Line<'static>>,
+    max: usize,
+    key: &str,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     if lines.len() <= max {
         return lines;
     }
@@ -92,7 +98,7 @@ pub fn clip(mut lines: Vec<Line<'static>>, max: usize, theme: &Theme) -> Vec<Lin
     if max > 0 {
         lines.push(Line::from(vec![
             Span::raw(" "),
-            Span::styled("… more: v view all", theme.dim()),
+            Span::styled(format!("… more: {key} view all"), theme.dim()),
         ]));
     }
     lines

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use super::para;
 use crate::ui::keys::{Context, bindings};
 use crate::ui::state::{AppState, Overlay, PromptPurpose};
-use crate::ui::text::{chunks, truncate, width as cells};
+use crate::ui::text::{chunks, truncate, width as cells, wrap};
 use crate::ui::widgets::popup::{centered, window};
 
 /// Draws the overlay, if any.
@@ -180,16 +180,38 @@ fn help_lines(state: &AppState, width: usize) -> Vec<Line<'static>> {
             lines.push(Line::raw(""));
         }
     }
-    for b in bindings(context) {
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {:<9}", b.label), theme.key()),
-            Span::raw(truncate(b.help, width.saturating_sub(11))),
-        ]));
+    // The key column is as wide as the widest label, so a long one ("Enter/→/l") never runs
+    // into its text; the text wraps under itself.
+    let keys: Vec<(&str, &str)> = bindings(context)
+        .iter()
+        .map(|b| (b.label, b.help))
+        .chain([("Ctrl-C", "stop now (the session is saved)")])
+        .collect();
+    let col = keys.iter().map(|(l, _)| cells(l)).max().unwrap_or(0) + 2;
+    let text_w = width.saturating_sub(col + 1).max(12);
+    for (label, help) in keys {
+        for (i, row) in wrap(help, text_w).into_iter().enumerate() {
+            let key = if i == 0 {
+                format!(" {label}{}", " ".repeat(col - cells(label)))
+            } else {
+                " ".repeat(col + 1)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(key, theme.key()),
+                Span::raw(row),
+            ]));
+        }
     }
-    lines.push(Line::from(vec![
-        Span::styled(format!(" {:<9}", "Ctrl-C"), theme.key()),
-        Span::raw("stop now (the session is saved)"),
-    ]));
+    let real_run = state.session().is_some_and(|s| !s.drill());
+    if !cfg!(windows) && (context == Context::Home || real_run) {
+        lines.push(Line::raw(""));
+        lines.extend(para(
+            "Not on Windows? Windows paths (\\\\host\\share, D:\\) are looked for under the folder $LIFELINE_WINDOWS_ROOT names; 'lifeline sandbox DIR' makes a practice deployment (backups, stub tools) for a real run.",
+            width,
+            1,
+            theme.dim(),
+        ));
+    }
     if context.is_text() {
         lines.push(Line::styled(
             " Other keys type into the field (←/→, Home/End, Backspace edit).",

@@ -175,7 +175,7 @@ fn command(frame: &mut Frame, area: Rect, state: &AppState, session: &SessionUi,
     let mut fixed = command_lines(step, theme, width);
     fixed.extend(status_lines(state, session, step));
     let room = usize::from(area.height).saturating_sub(fixed.len() + MIN_OUTPUT);
-    let top = clip(intro(step, session, theme, width), room.max(2), theme);
+    let top = clip(intro(step, session, theme, width), room.max(2), "v", theme);
     let top_h = (top.len() + fixed.len()) as u16;
     let [text, pane] =
         Layout::vertical([Constraint::Length(top_h), Constraint::Min(0)]).areas(area);
@@ -242,7 +242,7 @@ fn checklist(
         )
     };
     let room = usize::from(area.height).saturating_sub(list.len() + 2);
-    let mut lines = clip(intro(step, session, theme, width), room.max(2), theme);
+    let mut lines = clip(intro(step, session, theme, width), room.max(2), "v", theme);
     lines.push(Line::raw(""));
     lines.extend(list);
     lines.push(status);

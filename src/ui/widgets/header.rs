@@ -56,6 +56,11 @@ pub fn session_header(frame: &mut Frame, area: Rect, state: &AppState, session: 
     let theme = &state.theme;
     let (done, total) = session.view.progress;
     let position = match &session.view.current {
+        // While decisions are pending the total is what is known so far, and says so: it
+        // grows as the answers bring in procedures, rather than seeming to jump.
+        Current::Step(_) if session.view.undecided => {
+            format!("step {} of {total} so far", (done + 1).min(total.max(1)))
+        }
         Current::Step(_) => format!("step {} of {total}", (done + 1).min(total.max(1))),
         Current::AllDone => format!("all {total} steps resolved"),
         Current::Ended(SessionStatus::Aborted { .. }) => "aborted".to_string(),
