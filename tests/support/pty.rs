@@ -16,6 +16,17 @@ pub struct Pty {
     rows: u16,
 }
 
+/// A test that fails half-way must not leave its lifeline running: the child is ended when
+/// the `Pty` goes. It is this test's own child, not yet reaped, so its pid is still its own.
+impl Drop for Pty {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Pty {
     /// `lifeline ARGS` at `cols` x `rows` with `env` (LIFELINE_HOME and the like).
     pub fn spawn(args: &[&str], env: &[(&str, &Path)], size: (u16, u16)) -> Pty {
