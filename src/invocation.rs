@@ -20,8 +20,7 @@ pub fn init() {
         .ok()
         .map(|exe| {
             let path = std::env::var_os("PATH").unwrap_or_default();
-            let exts = crate::exec::pathsearch::path_extensions();
-            let on_path = crate::exec::pathsearch::find_on_path("lifeline", &path, &exts);
+            let on_path = crate::exec::pathsearch::find_on_path("lifeline", &path);
             choose(&exe, on_path.as_deref())
         })
         .unwrap_or_else(|| "lifeline".to_string());

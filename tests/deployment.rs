@@ -7,10 +7,12 @@
 //! pool was written to or left stopped, and the exact commands, in order.
 //!
 //! This binary is also the stub tools: run under the name `lcscmd`, `sqlcmd`, `sc`,
-//! `powershell`, `robocopy`, `ipconfig` or `dig`, it acts as that tool (harness = false).
+//! `powershell`, `robocopy` or `ipconfig`, it acts as that tool (harness = false).
 
 #[path = "deployment/cases.rs"]
 mod cases;
+#[path = "support/dns.rs"]
+mod dns;
 #[path = "deployment/sim.rs"]
 mod sim;
 #[path = "deployment/world.rs"]
@@ -29,9 +31,7 @@ fn main() {
         .map(|s| s.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     if TOOLS.contains(&stem.as_str()) {
-        if stem != "dig" {
-            log_invocation(&stem, &args[1..]);
-        }
+        log_invocation(&stem, &args[1..]);
         std::process::exit(sim::run_tool(&stem, &args[1..]));
     }
     let filter: Vec<&String> = args[1..].iter().filter(|a| !a.starts_with('-')).collect();
@@ -159,6 +159,12 @@ impl Lab {
         if let Some(path) = std::env::var_os("PATH") {
             paths.extend(std::env::split_paths(&path));
         }
+        // The deployment's DNS: every SRV question is answered with the pool (SRV checks ask
+        // DNS directly, so this is a DNS server, not a `dig` stub).
+        static DNS: std::sync::OnceLock<dns::TestDns> = std::sync::OnceLock::new();
+        let dns_env = DNS
+            .get_or_init(|| dns::TestDns::start(&[("*", 0, 0, 5061, "pool01.contoso.com")]))
+            .env();
         Command::new(env!("CARGO_BIN_EXE_lifeline"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["run", "restore-service", "--answers"])
@@ -168,6 +174,7 @@ impl Lab {
             .env("LIFELINE_WINDOWS_ROOT", self.dir.path().join("windows"))
             .env("PATH", std::env::join_paths(paths).expect("PATH"))
             .env(STATE_ENV, self.state_file())
+            .env(dns_env.0, dns_env.1)
             .env_remove("LIFELINE_WIZARDS")
             .output()
             .expect("run lifeline")

@@ -1,6 +1,5 @@
 //! The real binary, killed mid-step: the session shows as interrupted, resume applies the
 //! step's policy, and no finished step ever runs again (the stub logs every invocation).
-#![cfg(unix)]
 
 mod support;
 
@@ -32,8 +31,9 @@ fn run_and_kill_during_slow(sb: &Sandbox, answers: &std::path::Path, sleep_s: u3
         .into_owned()
 }
 
-/// Kills what a power cut would: the running step's supervisor and its child's group. Only
-/// a supervisor that exec itself confirms alive (same pid and start time) is signalled.
+/// Kills what a power cut would: the running step's supervisor and its child's tree (its
+/// process group on Unix; on Windows the child's Job Object ends with the supervisor). Only
+/// a supervisor that exec itself confirms alive (same pid and start time) is killed.
 fn kill_supervisors(sb: &Sandbox, id: &str) {
     let dir = sb.home().join("sessions").join(id);
     let stem = lifeline::exec::step_stem("slow", 1);
@@ -52,9 +52,11 @@ fn kill_supervisors(sb: &Sandbox, id: &str) {
         child > 1 && supervisor > 1,
         "refusing to signal pid {child} / {supervisor}"
     );
-    // SAFETY: plain kill(2) calls on verified pids; the child leads its own process group.
+    let token = pid_file["supervisor_start"].as_str().map(str::to_string);
+    support::kill_verified(supervisor_pid, token.as_deref());
+    #[cfg(unix)]
+    // SAFETY: a plain kill(2) call; the verified supervisor's child leads its own process group.
     unsafe {
-        libc::kill(supervisor, libc::SIGKILL);
         libc::kill(-child, libc::SIGKILL);
     }
     wait_for("the supervisor to be gone", || {
@@ -269,14 +271,21 @@ fn bad_input_is_one_line_exit_2_and_creates_no_session() {
         "no session was created"
     );
 
+    // A home that cannot be created: under a file.
+    let file = sb.write("a-file", "");
+    let forbidden = file.join("home");
     let out = sb
         .lifeline()
-        .env("LIFELINE_HOME", "/proc/forbidden/home")
+        .env("LIFELINE_HOME", &forbidden)
         .args(["sessions"])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/proc/forbidden/home"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&forbidden.display().to_string()),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -181,9 +181,11 @@ async fn dns_resolves_names_and_checks_the_expected_answer() {
 
 #[tokio::test]
 async fn on_path_and_free_space() {
+    // A program every such system has on PATH (found with PATHEXT's `.exe` on Windows).
+    let everywhere = if cfg!(windows) { "cmd" } else { "sh" };
     assert!(
         check(CheckSpec::OnPath {
-            program: "sh".into()
+            program: everywhere.into()
         })
         .await
         .passed
@@ -223,24 +225,18 @@ async fn on_path_and_free_space() {
     assert!(!nowhere.passed);
 }
 
-#[cfg(unix)]
 #[tokio::test]
 async fn command_checks_judge_exit_and_output() {
+    let stubs = stubs::Stubs::install();
     let spec = CheckSpec::Command {
         argv: vec![],
         regex: Some("^Service .* running$".into()),
     };
-    let mut req = request(
-        "svc",
-        &["sh", "-c", "echo header; echo 'Service RTCSRV running'"],
-    );
+    let mut req = request("svc", &["echo-argv", "header", "Service RTCSRV running"]);
+    req.env = vec![stubs.path_env()];
     req.check = Some(spec.clone());
     assert!(run_check(&spec, &req).await.passed);
-    req.argv = vec![
-        "sh".into(),
-        "-c".into(),
-        "echo 'Service RTCSRV stopped'".into(),
-    ];
+    req.argv = vec!["echo-argv".into(), "Service RTCSRV stopped".into()];
     let stopped = run_check(&spec, &req).await;
     assert!(!stopped.passed);
     assert_eq!(
@@ -250,11 +246,7 @@ async fn command_checks_judge_exit_and_output() {
             "the output does not match '^Service .* running$'"
         ]
     );
-    req.argv = vec![
-        "sh".into(),
-        "-c".into(),
-        "echo 'Service x running'; exit 2".into(),
-    ];
+    req.argv = vec!["fail".into(), "2".into()];
     let failed = run_check(&spec, &req).await;
     assert!(!failed.passed);
     assert_eq!(

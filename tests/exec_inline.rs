@@ -1,7 +1,7 @@
 //! The child handling of `exec` without a supervisor (`run_inline`): argv passed verbatim
-//! with and without `sh`, exit codes, timeouts that take the whole process group, cancel,
-//! spawn failures and redaction. Unix only: the stubs are shell scripts.
-#![cfg(unix)]
+//! with and without `sh`, exit codes, timeouts that take the whole process tree (group or
+//! Job Object), cancel, spawn failures and redaction. The stubs are one small program built
+//! for every platform (tests/stubs/stub.rs).
 
 #[path = "stubs/mod.rs"]
 mod stubs;
@@ -34,6 +34,7 @@ async fn argv_reaches_the_program_verbatim_without_a_shell() {
 }
 
 #[tokio::test]
+#[cfg_attr(windows, ignore = "not under Wine: no POSIX sh on Windows")]
 async fn values_quoted_for_sh_come_back_verbatim_and_literal_text_stays_shell() {
     let stubs = Stubs::install();
     let (record, record_env) = stubs.argv_record("argv-sh");
@@ -106,6 +107,61 @@ async fn a_timeout_stops_the_child_and_its_grandchildren() {
     assert_eq!(stubs::group_members(pids[1]), Vec::<i32>::new());
 }
 
+/// The stub's grandchild and the stub itself (pids it printed) are gone within a few seconds.
+fn assert_tree_ended(tail: &[String]) {
+    let pids: Vec<u32> = tail.iter().filter_map(|l| l.parse().ok()).collect();
+    assert_eq!(pids.len(), 2, "{tail:?}");
+    for pid in pids {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while lifeline::exec::status::process_alive(pid, None) {
+            assert!(Instant::now() < deadline, "process {pid} survived the stop");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_timeout_ends_the_whole_tree_on_every_platform() {
+    let stubs = Stubs::install();
+    let out = tempfile::tempdir().unwrap();
+    let mut req = request("tree", &["spawn-tree", "30"]);
+    req.env = vec![stubs.path_env()];
+    req.timeout_s = Some(1);
+    let started = Instant::now();
+    let report = run_inline(&req, out.path()).await;
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(report.outcome, Some(Outcome::TimedOut), "{report:?}");
+    let message = report.message.as_deref().unwrap_or_default();
+    if cfg!(windows) {
+        assert_eq!(
+            message,
+            "stopped after the 1 s timeout; its whole process tree was ended (a console program on Windows gets no polite stop)"
+        );
+    } else {
+        assert_eq!(message, "stopped after the 1 s timeout");
+    }
+    assert_tree_ended(&report.tail);
+}
+
+#[tokio::test]
+async fn a_cancel_ends_the_whole_tree() {
+    let stubs = Stubs::install();
+    let out = tempfile::tempdir().unwrap();
+    let mut req = request("tree-cancel", &["spawn-tree", "30"]);
+    req.env = vec![stubs.path_env()];
+    let dir = out.path().to_path_buf();
+    let stem = step_stem(&req.step, req.attempt);
+    let canceller = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        std::fs::write(dir.join(format!("{stem}.cancel")), b"").unwrap();
+    });
+    let report = run_inline(&req, out.path()).await;
+    canceller.await.unwrap();
+    assert_eq!(report.outcome, Some(Outcome::Cancelled), "{report:?}");
+    assert_eq!(report.message.as_deref(), Some("cancelled by the operator"));
+    assert_tree_ended(&report.tail);
+}
+
 #[tokio::test]
 async fn a_cancel_file_stops_the_step() {
     let stubs = Stubs::install();
@@ -155,16 +211,19 @@ async fn a_missing_program_is_a_spawn_failure_naming_it() {
         )
     );
 
-    let not_executable = out.path().join("not-executable");
-    std::fs::write(&not_executable, "#!/bin/sh\n").unwrap();
-    let path = not_executable.display().to_string();
-    let mut req = request("denied", &[&path]);
-    req.attempt = 2;
-    let report = run_inline(&req, out.path()).await;
-    assert_eq!(report.outcome, Some(Outcome::SpawnFailed));
-    assert!(report.message.unwrap().starts_with(&format!(
-        "program '{path}' cannot be run (permission denied)"
-    )));
+    #[cfg(unix)]
+    {
+        let not_executable = out.path().join("not-executable");
+        std::fs::write(&not_executable, "#!/bin/sh\n").unwrap();
+        let path = not_executable.display().to_string();
+        let mut req = request("denied", &[&path]);
+        req.attempt = 2;
+        let report = run_inline(&req, out.path()).await;
+        assert_eq!(report.outcome, Some(Outcome::SpawnFailed));
+        assert!(report.message.unwrap().starts_with(&format!(
+            "program '{path}' cannot be run (permission denied)"
+        )));
+    }
 
     let mut req = request("no-cwd", &["true"]);
     req.cwd = Some("/nonexistent/lifeline".into());
@@ -180,26 +239,12 @@ async fn a_missing_program_is_a_spawn_failure_naming_it() {
 
 #[tokio::test]
 async fn secrets_from_argv_env_and_stdin_never_reach_the_output() {
+    let stubs = Stubs::install();
     let out = tempfile::tempdir().unwrap();
     let secret = "S3cr3t-p@ss w0rd";
-    let mut req = request(
-        "secret",
-        &[
-            "sh",
-            "-c",
-            "echo \"arg=$1\"; echo \"env=$PW\" >&2; cat; exit 4",
-            "sh",
-            secret,
-        ],
-    );
-    req.display_argv = vec![
-        "sh".into(),
-        "-c".into(),
-        "...".into(),
-        "sh".into(),
-        "****".into(),
-    ];
-    req.env = vec![("PW".into(), secret.into())];
+    let mut req = request("secret", &["secret-echo", secret]);
+    req.display_argv = vec!["secret-echo".into(), "****".into()];
+    req.env = vec![stubs.path_env(), ("PW".into(), secret.into())];
     req.stdin = Some(format!("stdin={secret}\n"));
     req.secrets = vec![secret.into()];
     let report = run_inline(&req, out.path()).await;
@@ -215,11 +260,10 @@ async fn secrets_from_argv_env_and_stdin_never_reach_the_output() {
 
 #[tokio::test]
 async fn output_of_both_streams_lands_in_one_owner_only_file() {
+    let stubs = Stubs::install();
     let out = tempfile::tempdir().unwrap();
-    let req = request(
-        "streams",
-        &["sh", "-c", "echo one; echo two >&2; printf 'no newline'"],
-    );
+    let mut req = request("streams", &["streams"]);
+    req.env = vec![stubs.path_env()];
     let report = run_inline(&req, out.path()).await;
     assert_eq!(report.outcome, Some(Outcome::Succeeded));
     let path = report.output.unwrap();
@@ -228,7 +272,10 @@ async fn output_of_both_streams_lands_in_one_owner_only_file() {
     lines.sort_unstable();
     assert_eq!(lines, ["no newline", "one", "two"]);
     assert!(text.ends_with('\n'));
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o600);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
 }

@@ -5,7 +5,6 @@
 //! exactly one argv element, inside a larger word, in an environment variable and on stdin,
 //! without a shell and through `sh` alike. Nothing is interpreted by a shell: a value that
 //! would `touch` a file, if it were, leaves no file.
-#![cfg(unix)]
 
 mod support;
 
@@ -19,17 +18,9 @@ use support::{Sandbox, fixture};
 /// A stub recording its argv (each element NUL-terminated), `$HOSTILE` and its stdin, byte
 /// for byte, in `calls/<pid>.*`.
 fn argv_stub(sb: &Sandbox) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
     let calls = sb.root.path().join("calls");
     std::fs::create_dir_all(&calls).unwrap();
-    let script = format!(
-        "#!/bin/sh\nf='{}'/$$\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$f.argv\"\n\
-         printf '%s' \"${{HOSTILE-}}\" > \"$f.env\"\ncat > \"$f.stdin\"\n",
-        calls.display()
-    );
-    let path = sb.root.path().join("bin").join("argvlog");
-    std::fs::write(&path, script).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    sb.stub("argvlog");
     calls
 }
 
@@ -219,6 +210,10 @@ fn try_kinds(kinds: &[&'static str]) -> BTreeMap<(&'static str, &'static str), b
 // these tests check nothing.
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "not under Wine: the hostile wizard passes every value through sh as well"
+)]
 fn hostile_text_and_secret_values_are_refused_in_one_line_or_reach_the_program_verbatim() {
     let outcomes = try_kinds(&["text", "secret", "fqdn", "unc"]);
     for kind in ["text", "secret"] {
@@ -258,6 +253,10 @@ fn hostile_text_and_secret_values_are_refused_in_one_line_or_reach_the_program_v
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "not under Wine: the hostile wizard passes every value through sh as well"
+)]
 fn hostile_path_and_choice_values_are_refused_in_one_line_or_reach_the_program_verbatim() {
     let outcomes = try_kinds(&["winpath", "pick", "picks", "flag"]);
     assert!(outcomes[&("winpath", "windows")]);

@@ -328,7 +328,8 @@ fn case03_a_supervisor_later_than_its_handshake_never_runs_the_step() {
 }
 
 // 3b. A resume that comes before the supervisor claimed its attempt claims it as abandoned:
-// the late supervisor never runs it, the resume's own attempt runs once.
+// the late supervisor never runs it, the resume's own attempt runs once. (Stalled by the test
+// hook, so deterministic; 3c shows the same without the hook.)
 #[test]
 fn case03b_a_resume_before_the_claim_never_doubles_the_attempt() {
     let sb = Sandbox::new();
@@ -363,6 +364,117 @@ fn case03b_a_resume_before_the_claim_never_doubles_the_attempt() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(count(&sb, "start slow"), 1, "{:?}", log_lines(&sb));
+}
+
+/// The children of `parent`, from the kernel's list (or, where that list is missing, a scan
+/// of every process's parent).
+fn children_of(parent: i32) -> Vec<i32> {
+    let listed = std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"));
+    if let Ok(list) = listed {
+        return list
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect();
+    }
+    std::fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+                .filter(|pid| {
+                    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                        .ok()
+                        .and_then(|s| {
+                            let close = s.rfind(')')?;
+                            s[close + 1..]
+                                .split_whitespace()
+                                .nth(1)?
+                                .parse::<i32>()
+                                .ok()
+                        })
+                        == Some(parent)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+// 3c. The same without any test hook, so it also runs against a lifeline that has none: the
+// new supervisor is frozen (SIGSTOP) the moment it appears, before it recorded or claimed
+// anything; the driver dies; a resume runs the step; then the frozen supervisor continues.
+// It must find its attempt given up and run nothing. A supervisor that got as far as its pid
+// file or claim before it was frozen does not show the case: that trial is let go and
+// another one started.
+#[test]
+fn case03c_a_supervisor_frozen_before_it_recorded_anything_never_doubles_the_attempt() {
+    for trial in 1..=30 {
+        let sb = Sandbox::new();
+        let _c = Cleanup(&sb);
+        restore_stub(&sb);
+        let w = wizard(&sb, "rerun", "", "");
+        let a = answers(&sb, "");
+        let mut run = start_run(&sb, &w, &a, &[("SLOW", "0")]);
+        let driver = run.id() as i32;
+        let started = Instant::now();
+        let mut frozen = None;
+        while frozen.is_none() && started.elapsed() < Duration::from_secs(20) {
+            for pid in children_of(driver) {
+                // Only once it is the supervisor (exec done, so the driver can hand it the
+                // step); freeze first, verify after: the check must not give it time.
+                let exec_done = std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .is_ok_and(|c| c.windows(11).any(|w| w == b"__supervise"));
+                if !exec_done {
+                    continue;
+                }
+                let Some(born) = start_time(pid) else {
+                    continue;
+                };
+                signal_ours(&sb, pid, libc::SIGSTOP);
+                if ours(&sb, pid) && start_time(pid) == Some(born.clone()) {
+                    frozen = Some((pid, born));
+                }
+            }
+            if matches!(run.try_wait(), Ok(Some(_))) {
+                break;
+            }
+        }
+        let Some((supervisor, born)) = frozen else {
+            panic!("trial {trial}: the supervisor never appeared");
+        };
+        let steps = std::fs::read_dir(sb.home().join("sessions"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| e.ok())
+            .map(|e| e.path().join("steps"));
+        let recorded = steps.as_ref().is_some_and(|s| {
+            s.join("slow.1.pid.json").exists() || s.join("slow.1.claim.json").exists()
+        });
+        if recorded {
+            signal_ours(&sb, supervisor, libc::SIGCONT);
+            continue;
+        }
+        eprintln!("trial {trial}: supervisor {supervisor} frozen before it recorded anything");
+        // Time for the driver to hand the frozen supervisor its step (a pipe write that
+        // does not wait for the reader), as it would before a slow start.
+        std::thread::sleep(Duration::from_millis(300));
+        signal_ours(&sb, driver, libc::SIGKILL);
+        let _ = run.wait();
+        let dir = only_session(&sb);
+        let out = resume(
+            &sb,
+            &id_of(&dir),
+            &a,
+            &["--interrupted", "rerun"],
+            &[("SLOW", "0")],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert_eq!(start_time(supervisor), Some(born), "still the frozen one");
+        signal_ours(&sb, supervisor, libc::SIGCONT);
+        wait_for("the frozen supervisor to end", || !alive(supervisor));
+        assert_eq!(count(&sb, "start slow"), 1, "{:?}", log_lines(&sb));
+        assert_eq!(count(&sb, "start last"), 1, "{:?}", log_lines(&sb));
+        return;
+    }
+    panic!("in 30 trials the supervisor always recorded itself before it could be frozen");
 }
 
 /// `unshare` arguments for a separate process identity (own pid namespace and host name), or
@@ -408,7 +520,7 @@ fn case04_a_step_running_on_another_host_is_followed_never_rerun() {
     let script = format!(
         "hostname alpha 2>/dev/null; '{bin}' run '{w}' --answers '{a}' >/dev/null 2>&1 & LP=$!\n\
          while [ ! -f '{go}' ]; do sleep 0.05; done\nkill -9 $LP\nsleep 60\n",
-        bin = env!("CARGO_BIN_EXE_lifeline"),
+        bin = support::lifeline_bin().display(),
         w = w.display(),
         a = a.display(),
         go = go.display()
@@ -458,6 +570,11 @@ fn case04_a_step_running_on_another_host_is_followed_never_rerun() {
     assert!(
         started.elapsed() > Duration::from_secs(1),
         "B waited for alpha's step"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("running on host 'alpha'"),
+        "B says where the step runs: {}",
+        text(&out)
     );
     let pid = console_a.id() as i32;
     signal_ours(&sb, pid, libc::SIGKILL);
@@ -918,7 +1035,7 @@ fn case13_a_session_that_cannot_be_created_leaves_nothing() {
          dd if=/dev/zero of='{home}/filler' bs=4k count=64 2>/dev/null\n\
          '{bin}' run '{w}' --answers '{a}'; rc=$?\nls -A '{home}/sessions' > '{root}/left'\nexit $rc\n",
         home = sb.home().display(),
-        bin = env!("CARGO_BIN_EXE_lifeline"),
+        bin = support::lifeline_bin().display(),
         w = w.display(),
         a = a.display(),
         root = sb.root.path().display()

@@ -1,11 +1,8 @@
 //! A real run of a wizard with a secret input, whose programs echo their arguments (so the
 //! secret reaches their output): no report format, and no file of the session, holds any
 //! trace of the secret.
-#![cfg(unix)]
 
 mod support;
-
-use std::os::unix::fs::PermissionsExt;
 
 use support::{Sandbox, fixture};
 
@@ -13,13 +10,7 @@ const SECRET: &str = "Tr0ub4dor&3-horse";
 
 /// A stub that prints its arguments and the words the checks look for.
 fn echo_stub(sb: &Sandbox, name: &str) {
-    let path = sb.root.path().join("bin").join(name);
-    std::fs::write(
-        &path,
-        "#!/bin/sh\nprintf 'args:'\nfor a in \"$@\"; do printf ' %s' \"$a\"; done\necho\necho ONLINE RUNNING\n",
-    )
-    .expect("stub");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    sb.stub_prints(name, "args: {args}\nONLINE RUNNING\n");
 }
 
 fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

@@ -34,8 +34,8 @@ fn stubbed() -> Sandbox {
     }
     sb.stub_prints("sc", SC_OUTPUT);
     sb.stub_prints("sqlcmd", SQLCMD_OUTPUT);
-    // The SRV check asks `dig` (not a wizard command, so not logged).
-    sb.tool("dig", "0 0 5061 pool01.contoso.com.\n");
+    // The SRV checks ask a DNS server on 127.0.0.1 (not a wizard command, so not logged).
+    sb.dns(&[("*", 0, 0, 5061, "pool01.contoso.com")]);
     sb
 }
 

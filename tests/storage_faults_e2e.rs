@@ -2,7 +2,6 @@
 //! and under a running step), deleted under a running step, a damaged last newline, and a
 //! full disk (a small tmpfs, where the machine lets a test mount one). Every time: a clear
 //! one-line error, no panic, and nothing already journaled lost.
-#![cfg(unix)]
 
 mod support;
 
@@ -97,6 +96,10 @@ fn refuses_writes(dir: &Path) -> bool {
     }
 }
 
+#[cfg(not(unix))]
+fn set_modes(_dir: &Path, _read_only: bool) {}
+
+#[cfg(unix)]
 fn set_modes(dir: &Path, read_only: bool) {
     use std::os::unix::fs::PermissionsExt;
     let mut paths = vec![];
@@ -121,6 +124,10 @@ fn set_modes(dir: &Path, read_only: bool) {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "not under Wine: read-only folders are POSIX modes here (on Windows, ACLs)"
+)]
 fn a_read_only_session_folder_is_refused_in_one_line_and_left_as_it_was() {
     let sb = Sandbox::new();
     sb.stub("lcscmd");
@@ -187,6 +194,10 @@ fn a_read_only_session_folder_is_refused_in_one_line_and_left_as_it_was() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "not under Wine: read-only folders are POSIX modes here (on Windows, ACLs)"
+)]
 fn a_session_folder_made_read_only_under_a_running_step_stops_lifeline_in_one_line() {
     let sb = Sandbox::new();
     let answers = sb.write("answers.toml", "[answers]\n");
@@ -335,6 +346,10 @@ NAME=freed round resume "$ID" --answers "$ANSWERS" --interrupted rerun
 "#;
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "not under Wine: a full disk needs a small private tmpfs (Linux mount namespaces)"
+)]
 fn a_full_disk_under_a_running_session_is_said_in_one_line_and_loses_nothing() {
     let Some(unshare) = mount_namespace() else {
         println!("skipped: no private mount namespace here (unshare -m / -rm) for a small tmpfs");

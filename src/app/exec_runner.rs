@@ -55,6 +55,14 @@ impl StepRunner for ExecRunner {
             AttachState::Ended(report) => Attached::Ended(report),
             AttachState::Gone => Attached::Gone,
             AttachState::Running { follow, .. } => {
+                // Said first, so the operator knows why nothing is started here and whose
+                // output follows: a shared home, another console on another machine.
+                if let Some(host) = exec::running_elsewhere(&self.session_dir, &stem) {
+                    on_line(&format!(
+                        "[lifeline] this step is running on host '{host}' (another console \
+                         started it): following its output here; it is not run again"
+                    ));
+                }
                 match block_on(exec::wait_for_end(
                     &self.session_dir,
                     &stem,

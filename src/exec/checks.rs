@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use super::netcheck;
-use super::pathsearch::{find_on_path, path_extensions};
+use super::pathsearch::find_on_path;
 use super::redact::redact;
 use super::winpath::local_path;
 use crate::session::engine::{ExecRequest, RunReport};
@@ -250,7 +250,7 @@ fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
 /// `program` can be found on PATH (with PATHEXT on Windows).
 pub fn on_path(program: &str) -> CheckResult {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    match find_on_path(program, &path, &path_extensions()) {
+    match find_on_path(program, &path) {
         Some(found) => CheckResult::pass(format!("'{program}' found at '{}'", found.display())),
         None => CheckResult::fail(format!("'{program}' not found on PATH")),
     }

@@ -118,7 +118,9 @@ pub fn launch(
 /// controlling terminal, so neither a closed SSH link (SIGHUP) nor Ctrl-C in the UI's
 /// terminal reaches it, and it never competes for the terminal. A process group alone
 /// (`process_group(0)`) keeps the terminal and can still be hung up; the `setsid` command
-/// is not everywhere (macOS). On Windows: a detached process in a new process group.
+/// is not everywhere (macOS). On Windows: a process without a console (`DETACHED_PROCESS`)
+/// in a new process group, broken away from the job lifeline runs in (an SSH or RDP
+/// session's job ends its processes on disconnect) where that job allows it.
 pub fn launch_with(
     session_dir: &Path,
     req: &ExecRequest,
@@ -174,8 +176,7 @@ pub fn launch_with(
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    detach(&mut cmd);
-    let mut child = cmd.spawn().map_err(|source| ExecError::SpawnSupervisor {
+    let mut child = spawn_detached(&mut cmd).map_err(|source| ExecError::SpawnSupervisor {
         program: self_exe.display().to_string(),
         source,
     })?;
@@ -256,7 +257,7 @@ pub fn launch_with(
 }
 
 #[cfg(unix)]
-fn detach(cmd: &mut Command) {
+fn spawn_detached(cmd: &mut Command) -> std::io::Result<std::process::Child> {
     use std::os::unix::process::CommandExt;
     // SAFETY: setsid() is async-signal-safe and touches no memory of the parent.
     unsafe {
@@ -267,18 +268,33 @@ fn detach(cmd: &mut Command) {
             Ok(())
         });
     }
+    cmd.spawn()
 }
 
 #[cfg(windows)]
-fn detach(cmd: &mut Command) {
+fn spawn_detached(cmd: &mut Command) -> std::io::Result<std::process::Child> {
     use std::os::windows::process::CommandExt;
-    const DETACHED_PROCESS: u32 = 0x0000_0008;
-    const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
-    cmd.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP);
+    use windows_sys::Win32::System::Threading::{
+        CREATE_BREAKAWAY_FROM_JOB, CREATE_NEW_PROCESS_GROUP, DETACHED_PROCESS,
+    };
+    let detached = DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP;
+    cmd.creation_flags(detached | CREATE_BREAKAWAY_FROM_JOB);
+    match cmd.spawn() {
+        // The job lifeline runs in forbids breaking away: the supervisor stays in it (and
+        // then ends with it, like the UI).
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            tracing::warn!("the supervisor could not break away from lifeline's job: {e}");
+            cmd.creation_flags(detached);
+            cmd.spawn()
+        }
+        other => other,
+    }
 }
 
 #[cfg(not(any(unix, windows)))]
-fn detach(_cmd: &mut Command) {}
+fn spawn_detached(cmd: &mut Command) -> std::io::Result<std::process::Child> {
+    cmd.spawn()
+}
 
 /// What a resume finds of an attempt.
 #[derive(Debug)]

@@ -27,6 +27,8 @@ pub mod status;
 pub mod supervisor;
 pub mod terminal;
 pub mod tree;
+#[cfg(windows)]
+pub mod win;
 pub mod winpath;
 
 use std::path::{Path, PathBuf};

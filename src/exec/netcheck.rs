@@ -1,13 +1,22 @@
-//! The network checks: a TCP connection, and DNS names (A/AAAA through the system
-//! resolver, `ToSocketAddrs`; SRV records through `dig` or `nslookup`, since the standard library cannot ask
-//! for them and a DNS client crate would be a large addition for one record type).
+//! The network checks: a TCP connection, and DNS names. SRV records are asked for with a DNS
+//! client (hickory-resolver) using the system's DNS configuration (`/etc/resolv.conf`; the
+//! registry on Windows), never by running `dig` or `nslookup` and reading their (localized)
+//! text. A/AAAA names go through the system resolver (`ToSocketAddrs`, which also knows the
+//! hosts file), what every program on this machine gets. `LIFELINE_DNS_SERVER` (`ip` or
+//! `ip:port`) sends every DNS check to that server instead, e.g. the domain controller.
 
-use std::net::{IpAddr, TcpStream, ToSocketAddrs};
-use std::process::Stdio;
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
+use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::proto::rr::RData;
+
 use super::checks::CheckResult;
-use super::pathsearch::{find_on_path, path_extensions};
+
+/// The environment variable naming the DNS server every DNS check asks.
+pub const DNS_SERVER_ENV: &str = "LIFELINE_DNS_SERVER";
 
 /// A TCP connection to `host:port` opens within `limit`.
 pub async fn tcp_connect(host: &str, port: &str, limit: Duration) -> CheckResult {
@@ -90,34 +99,91 @@ fn fail_with(found: String, why: String) -> CheckResult {
     }
 }
 
+/// The server named by `LIFELINE_DNS_SERVER`, if set: `Ok(None)` when unset.
+fn configured_server() -> Result<Option<SocketAddr>, String> {
+    let Some(value) = std::env::var_os(DNS_SERVER_ENV) else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    let text = text.trim();
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(Some(addr));
+    }
+    text.parse::<IpAddr>()
+        .map(|ip| Some(SocketAddr::new(ip, 53)))
+        .map_err(|_| format!("{DNS_SERVER_ENV} '{text}' is not an address (ip or ip:port)"))
+}
+
+/// A DNS client: the configured server, else the system's DNS configuration.
+fn resolver() -> Result<TokioResolver, String> {
+    let builder = match configured_server()? {
+        Some(addr) => {
+            let mut udp = ConnectionConfig::udp();
+            udp.port = addr.port();
+            let mut tcp = ConnectionConfig::tcp();
+            tcp.port = addr.port();
+            let server = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
+            TokioResolver::builder_with_config(
+                ResolverConfig::from_name_servers(vec![server]),
+                TokioRuntimeProvider::default(),
+            )
+        }
+        None => TokioResolver::builder_tokio()
+            .map_err(|e| format!("cannot read this machine's DNS configuration: {e}"))?,
+    };
+    builder
+        .build()
+        .map_err(|e| format!("cannot set up a DNS client: {e}"))
+}
+
 async fn resolve(name: &str, limit: Duration) -> Result<Vec<IpAddr>, String> {
+    let found = match configured_server()? {
+        Some(_) => resolve_with_client(name, limit).await?,
+        None => resolve_with_system(name, limit).await?,
+    };
+    let mut ips: Vec<IpAddr> = Vec::new();
+    for ip in found {
+        if !ips.contains(&ip) {
+            ips.push(ip);
+        }
+    }
+    if ips.is_empty() {
+        Err(format!("'{name}' has no address"))
+    } else {
+        Ok(ips)
+    }
+}
+
+async fn resolve_with_system(name: &str, limit: Duration) -> Result<Vec<IpAddr>, String> {
     let owned = name.to_string();
     let job = move || {
         (owned.as_str(), 0u16)
             .to_socket_addrs()
-            .map(|a| a.collect::<Vec<_>>())
+            .map(|a| a.map(|a| a.ip()).collect::<Vec<_>>())
     };
     match tokio::time::timeout(limit, tokio::task::spawn_blocking(job)).await {
-        Ok(Ok(Ok(addrs))) => {
-            let mut ips: Vec<IpAddr> = Vec::new();
-            for a in addrs {
-                if !ips.contains(&a.ip()) {
-                    ips.push(a.ip());
-                }
-            }
-            if ips.is_empty() {
-                Err(format!("'{name}' has no address"))
-            } else {
-                Ok(ips)
-            }
-        }
+        Ok(Ok(Ok(ips))) => Ok(ips),
         Ok(Ok(Err(e))) => Err(format!("'{name}' does not resolve: {e}")),
         Ok(Err(e)) => Err(format!("the lookup of '{name}' stopped: {e}")),
-        Err(_) => Err(format!(
-            "no DNS answer for '{name}' within {} s",
-            limit.as_secs()
-        )),
+        Err(_) => Err(no_answer_within(name, limit)),
     }
+}
+
+async fn resolve_with_client(name: &str, limit: Duration) -> Result<Vec<IpAddr>, String> {
+    if let Ok(ip) = name.trim().parse::<IpAddr>() {
+        return Ok(vec![ip]);
+    }
+    let client = resolver()?;
+    match tokio::time::timeout(limit, client.lookup_ip(name)).await {
+        Ok(Ok(found)) => Ok(found.iter().collect()),
+        Ok(Err(e)) if e.is_no_records_found() => Err(format!("'{name}' has no address")),
+        Ok(Err(e)) => Err(format!("'{name}' does not resolve: {e}")),
+        Err(_) => Err(no_answer_within(name, limit)),
+    }
+}
+
+fn no_answer_within(name: &str, limit: Duration) -> String {
+    format!("no DNS answer for '{name}' within {} s", limit.as_secs())
 }
 
 /// One SRV answer.
@@ -131,15 +197,6 @@ pub struct SrvAnswer {
 }
 
 impl SrvAnswer {
-    fn new(priority: &str, weight: &str, port: &str, target: &str) -> Option<SrvAnswer> {
-        Some(SrvAnswer {
-            priority: priority.parse().ok()?,
-            weight: weight.parse().ok()?,
-            port: port.parse().ok()?,
-            target: target.trim_end_matches('.').to_ascii_lowercase(),
-        })
-    }
-
     /// `expect` names this answer: its target, or `target:port`.
     pub fn matches(&self, expect: &str) -> bool {
         let expect = expect.trim().trim_end_matches('.').to_ascii_lowercase();
@@ -147,94 +204,46 @@ impl SrvAnswer {
     }
 }
 
-/// `dig +short SRV` lines: `priority weight port target.`
-pub fn parse_dig(output: &str) -> Vec<SrvAnswer> {
-    output
-        .lines()
-        .filter_map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
-            [p, w, port, target] => SrvAnswer::new(p, w, port, target),
-            _ => None,
-        })
-        .collect()
-}
-
-/// `nslookup -type=SRV` output, both the Unix form (`name service = 0 0 5061 host.`) and
-/// the Windows form (`priority = 0`, `weight = 0`, `port = 5061`, `svr hostname = host`).
-pub fn parse_nslookup(output: &str) -> Vec<SrvAnswer> {
-    let mut answers = Vec::new();
-    let mut fields: [Option<String>; 3] = [None, None, None];
-    for line in output.lines() {
-        if let Some((_, rest)) = line.split_once("service = ") {
-            if let [p, w, port, target] = rest.split_whitespace().collect::<Vec<_>>()[..] {
-                answers.extend(SrvAnswer::new(p, w, port, target));
-            }
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let value = value.trim().to_string();
-        match key.trim() {
-            "priority" => fields[0] = Some(value),
-            "weight" => fields[1] = Some(value),
-            "port" => fields[2] = Some(value),
-            "svr hostname" => {
-                if let [Some(p), Some(w), Some(port)] = &fields {
-                    answers.extend(SrvAnswer::new(p, w, port, &value));
-                }
-                fields = [None, None, None];
-            }
-            _ => {}
-        }
-    }
-    answers
-}
-
-/// Parses one tool's SRV output.
-type SrvParser = fn(&str) -> Vec<SrvAnswer>;
-
-async fn srv_check(name: &str, expect: Option<&str>, limit: Duration) -> CheckResult {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let exts = path_extensions();
-    let (tool, args, parse): (&str, Vec<String>, SrvParser) = if find_on_path("dig", &path, &exts)
-        .is_some()
-    {
-        (
-            "dig",
-            vec!["+short".into(), "SRV".into(), name.into()],
-            parse_dig,
-        )
-    } else if find_on_path("nslookup", &path, &exts).is_some() {
-        (
-            "nslookup",
-            vec!["-type=SRV".into(), name.into()],
-            parse_nslookup,
-        )
-    } else {
-        return CheckResult::fail(format!(
-            "cannot resolve SRV here: neither 'dig' nor 'nslookup' is on PATH (looking for '{name}')"
-        ));
-    };
-    let run = tokio::process::Command::new(tool)
-        .args(&args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let output = match tokio::time::timeout(limit, run).await {
-        Ok(Ok(o)) => String::from_utf8_lossy(&o.stdout).into_owned(),
-        Ok(Err(e)) => return CheckResult::fail(format!("cannot run '{tool}': {e}")),
+/// The SRV records of `name`; `Ok(empty)` when there are none.
+async fn srv_lookup(name: &str, limit: Duration) -> Result<Vec<SrvAnswer>, String> {
+    let client = resolver().map_err(|e| format!("cannot resolve SRV here: {e}"))?;
+    let lookup = match tokio::time::timeout(limit, client.srv_lookup(name)).await {
+        Ok(Ok(lookup)) => lookup,
+        Ok(Err(e)) if e.is_no_records_found() => return Ok(Vec::new()),
+        Ok(Err(e)) => return Err(format!("the SRV lookup of '{name}' failed: {e}")),
         Err(_) => {
-            return CheckResult::fail(format!(
+            return Err(format!(
                 "no SRV answer for '{name}' within {} s",
                 limit.as_secs()
             ));
         }
     };
-    let answers = parse(&output);
+    Ok(lookup
+        .answers()
+        .iter()
+        .filter_map(|record| match &record.data {
+            RData::SRV(srv) => Some(SrvAnswer {
+                priority: srv.priority,
+                weight: srv.weight,
+                port: srv.port,
+                target: srv
+                    .target
+                    .to_string()
+                    .trim_end_matches('.')
+                    .to_ascii_lowercase(),
+            }),
+            _ => None,
+        })
+        .collect())
+}
+
+async fn srv_check(name: &str, expect: Option<&str>, limit: Duration) -> CheckResult {
+    let answers = match srv_lookup(name, limit).await {
+        Ok(answers) => answers,
+        Err(e) => return CheckResult::fail(e),
+    };
     if answers.is_empty() {
-        return CheckResult::fail(format!("no SRV record for '{name}' (asked {tool})"));
+        return CheckResult::fail(format!("no SRV record for '{name}'"));
     }
     let list = answers
         .iter()
@@ -260,27 +269,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dig_short_output_is_parsed() {
-        let a = parse_dig("0 0 5061 sip.contoso.com.\n10 50 443 Pool01.Contoso.com.\n;; junk\n");
-        assert_eq!(a.len(), 2);
-        assert_eq!(a[1].target, "pool01.contoso.com");
-        assert!(a[0].matches("sip.contoso.com:5061"));
-        assert!(a[0].matches("SIP.contoso.com."));
-        assert!(!a[0].matches("sip.contoso.com:443"));
-    }
-
-    #[test]
-    fn unix_and_windows_nslookup_output_is_parsed() {
-        let unix = "Server:\t\t127.0.0.53\n\n_sipinternaltls._tcp.contoso.com\tservice = 0 0 5061 pool01.contoso.com.\n";
-        assert_eq!(parse_nslookup(unix)[0].port, 5061);
-        let windows = "Server:  dc01.contoso.com\nAddress:  10.0.0.1\n\n\
-            _sipinternaltls._tcp.contoso.com\tSRV service location:\n\
-            \t  priority       = 0\n\t  weight         = 0\n\t  port           = 5061\n\
-            \t  svr hostname   = pool01.contoso.com\n\
-            pool01.contoso.com\tinternet address = 10.0.0.5\n";
-        let a = parse_nslookup(windows);
-        assert_eq!(a.len(), 1);
-        assert_eq!(a[0].target, "pool01.contoso.com");
-        assert_eq!((a[0].priority, a[0].weight, a[0].port), (0, 0, 5061));
+    fn an_srv_answer_matches_its_target_with_or_without_port() {
+        let a = SrvAnswer {
+            priority: 0,
+            weight: 0,
+            port: 5061,
+            target: "sip.contoso.com".into(),
+        };
+        assert!(a.matches("sip.contoso.com:5061"));
+        assert!(a.matches("SIP.contoso.com."));
+        assert!(!a.matches("sip.contoso.com:443"));
+        assert!(!a.matches("pool01.contoso.com"));
     }
 }

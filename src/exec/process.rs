@@ -1,6 +1,7 @@
 //! Running one child process to its end: spawned without a shell in its own process group,
 //! output pumped to a file, stopped on timeout or cancel (the whole group: TERM, a grace
-//! period, then KILL; a process tree on Windows), its exit turned into an outcome.
+//! period, then KILL; on Windows the whole Job Object at once), its exit turned into an
+//! outcome. A stop that fails is said in the outcome's message, never passed off as done.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -70,6 +71,45 @@ enum StopReason {
     Cancel(&'static str),
 }
 
+/// How a stop went: forced (KILL or the job ended) or not, and the error of the last stop
+/// when it failed (the child then ran on until it ended by itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stop {
+    reason: StopReason,
+    forced: bool,
+    failed: Option<String>,
+}
+
+/// The child's whole process tree: its process group (Unix) or its Job Object (Windows).
+#[derive(Debug)]
+struct Tree {
+    #[cfg(unix)]
+    pgid: u32,
+    #[cfg(windows)]
+    job: super::win::job::Job,
+}
+
+impl Tree {
+    /// Whether a polite stop exists (TERM on Unix). A console program on Windows gets none
+    /// from a detached supervisor: its tree is ended at once.
+    const POLITE: bool = cfg!(unix);
+
+    /// Stops every process of the tree; `force`: KILL instead of TERM (Unix).
+    fn stop(&self, force: bool) -> Result<(), String> {
+        #[cfg(unix)]
+        {
+            kill_group(self.pgid, force)
+        }
+        #[cfg(windows)]
+        {
+            let _ = force;
+            self.job
+                .terminate()
+                .map_err(|e| format!("ending its process tree failed: {e}"))
+        }
+    }
+}
+
 /// Runs `spec` to its end, writing merged output to `out`. `on_spawn` gets the child's pid;
 /// `stop_requested` is polled; once it returns why (the message to record), the child is
 /// stopped as cancelled.
@@ -79,8 +119,8 @@ pub fn run_child(
     on_spawn: &mut dyn FnMut(u32),
     stop_requested: &dyn Fn() -> Option<&'static str>,
 ) -> ChildEnd {
-    let mut child = match spawn(spec) {
-        Ok(child) => child,
+    let (mut child, tree) = match spawn(spec) {
+        Ok(spawned) => spawned,
         Err(message) => return ChildEnd::spawn_failed(message),
     };
     let started = Instant::now();
@@ -102,11 +142,11 @@ pub fn run_child(
     }
     let pump = pump::start_capped(out, spec.secrets, sources, spec.output_cap);
 
-    let (status, stop) = wait(child, spec, started, stop_requested);
+    let (status, stop) = wait(child, &tree, spec, started, stop_requested);
     if stop.is_some() {
         // Whatever the group left behind (a grandchild in the background) goes too, and so
         // does every process of the attempt that left the group (`setsid`, a double fork).
-        kill_group(pid, true);
+        let _ = tree.stop(true);
         if let Some(token) = spec.tie {
             super::tree::end_all(token, spec.grace);
         }
@@ -129,23 +169,23 @@ pub fn run_child(
 /// once), meanwhile stopping it on cancel or timeout.
 fn wait(
     mut child: Child,
+    tree: &Tree,
     spec: &ChildSpec,
     started: Instant,
     stop_requested: &dyn Fn() -> Option<&'static str>,
-) -> (io::Result<ExitStatus>, Option<(StopReason, bool)>) {
-    let pid = child.id();
+) -> (io::Result<ExitStatus>, Option<Stop>) {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let _ = tx.send(child.wait());
     });
-    let mut stop: Option<(StopReason, Instant, bool)> = None;
+    let mut stop: Option<(Stop, Instant)> = None;
     loop {
         match rx.recv_timeout(POLL) {
-            Ok(status) => return (status, stop.map(|(r, _, k)| (r, k))),
+            Ok(status) => return (status, stop.map(|(s, _)| s)),
             Err(RecvTimeoutError::Disconnected) => {
-                kill_group(pid, true);
+                let _ = tree.stop(true);
                 let lost = io::Error::other("the wait for the program ended unexpectedly");
-                return (Err(lost), stop.map(|(r, _, k)| (r, k)));
+                return (Err(lost), stop.map(|(s, _)| s));
             }
             Err(RecvTimeoutError::Timeout) => {}
         }
@@ -159,46 +199,68 @@ fn wait(
                     None
                 };
                 if let Some(reason) = reason {
-                    kill_group(pid, false);
-                    stop = Some((reason, Instant::now(), false));
+                    let forced = !Tree::POLITE;
+                    let failed = tree.stop(forced).err();
+                    stop = Some((
+                        Stop {
+                            reason,
+                            forced,
+                            failed,
+                        },
+                        Instant::now(),
+                    ));
                 }
             }
-            Some((_, since, killed)) => {
-                if !*killed && since.elapsed() >= spec.grace {
-                    kill_group(pid, true);
-                    *killed = true;
+            Some((s, since)) => {
+                // A forced stop is repeated after each grace period while the child lives
+                // (only a failed one can leave it running).
+                if since.elapsed() >= spec.grace && (!s.forced || s.failed.is_some()) {
+                    s.failed = tree.stop(true).err();
+                    s.forced = true;
+                    *since = Instant::now();
                 }
             }
         }
     }
 }
 
-fn decide(
-    status: io::Result<ExitStatus>,
-    stop: Option<(StopReason, bool)>,
-    spec: &ChildSpec,
-) -> ChildEnd {
+fn decide(status: io::Result<ExitStatus>, stop: Option<Stop>, spec: &ChildSpec) -> ChildEnd {
     let (exit_code, signal) = match &status {
         Ok(s) => (s.code(), exit_signal(s)),
         Err(_) => (None, None),
     };
     let (outcome, message) = match (stop, &status) {
-        (Some((StopReason::Timeout, killed)), _) => {
-            let secs = spec.timeout.map(|t| t.as_secs()).unwrap_or(0);
-            let how = if killed {
-                format!(
+        (Some(stop), _) => {
+            let how = match (&stop.failed, stop.forced, Tree::POLITE) {
+                (Some(e), _, _) => {
+                    format!("; {e}, so it ran on until it ended by itself")
+                }
+                (None, true, true) => format!(
                     "; it ignored the stop request and was killed after {} s",
                     spec.grace.as_secs_f32()
-                )
-            } else {
-                String::new()
+                ),
+                (None, true, false) => {
+                    "; its whole process tree was ended (a console program on Windows gets no polite stop)".to_string()
+                }
+                (None, false, _) => String::new(),
             };
-            (
-                Outcome::TimedOut,
-                Some(format!("stopped after the {secs} s timeout{how}")),
-            )
+            match stop.reason {
+                StopReason::Timeout => {
+                    let secs = spec.timeout.map(|t| t.as_secs()).unwrap_or(0);
+                    let what = if stop.failed.is_some() {
+                        format!("timed out after {secs} s")
+                    } else {
+                        format!("stopped after the {secs} s timeout")
+                    };
+                    (Outcome::TimedOut, Some(format!("{what}{how}")))
+                }
+                // The operator's words stay as they are unless the stop went wrong.
+                StopReason::Cancel(why) if stop.failed.is_some() => {
+                    (Outcome::Cancelled, Some(format!("{why}{how}")))
+                }
+                StopReason::Cancel(why) => (Outcome::Cancelled, Some(why.to_string())),
+            }
         }
-        (Some((StopReason::Cancel(why), _)), _) => (Outcome::Cancelled, Some(why.to_string())),
         (None, Err(e)) => (
             Outcome::Failed,
             Some(format!("lost track of the program: {e}")),
@@ -240,8 +302,8 @@ fn exit_signal(_status: &ExitStatus) -> Option<i32> {
     None
 }
 
-/// Starts the child, or says in one line why it could not be started.
-fn spawn(spec: &ChildSpec) -> Result<Child, String> {
+/// Starts the child with its tree, or says in one line why it could not be started.
+fn spawn(spec: &ChildSpec) -> Result<(Child, Tree), String> {
     let would = format!(
         "(the step would have run: {})",
         display_command(spec.display_argv)
@@ -254,7 +316,7 @@ fn spawn(spec: &ChildSpec) -> Result<Child, String> {
     {
         return Err(format!("working directory '{dir}' does not exist {would}"));
     }
-    let mut cmd = command(spec.argv);
+    let mut cmd = command(spec.argv, spec.env);
     if let Some(dir) = spec.cwd {
         cmd.current_dir(dir);
     }
@@ -278,12 +340,37 @@ fn spawn(spec: &ChildSpec) -> Result<Child, String> {
     #[cfg(windows)]
     {
         use std::os::windows::process::CommandExt;
-        const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
-        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
-        cmd.creation_flags(CREATE_NEW_PROCESS_GROUP | CREATE_NO_WINDOW);
+        use windows_sys::Win32::System::Threading::{
+            CREATE_NEW_PROCESS_GROUP, CREATE_NO_WINDOW, CREATE_SUSPENDED,
+        };
+        // Suspended until it is in its job, so nothing it starts escapes the job.
+        cmd.creation_flags(CREATE_NEW_PROCESS_GROUP | CREATE_NO_WINDOW | CREATE_SUSPENDED);
     }
-    cmd.spawn()
-        .map_err(|e| format!("{} {would}", spawn_failure(&e, program)))
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("{} {would}", spawn_failure(&e, program)))?;
+    adopt(child).map_err(|e| format!("program '{program}' could not be started: {e} {would}"))
+}
+
+#[cfg(unix)]
+fn adopt(child: Child) -> io::Result<(Child, Tree)> {
+    let pgid = child.id();
+    Ok((child, Tree { pgid }))
+}
+
+#[cfg(windows)]
+fn adopt(mut child: Child) -> io::Result<(Child, Tree)> {
+    let job = super::win::job::Job::kill_on_close()
+        .and_then(|job| job.adopt_suspended(&child).map(|()| job));
+    match job {
+        Ok(job) => Ok((child, Tree { job })),
+        Err(e) => {
+            // Never leave a suspended child behind.
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(io::Error::new(e.kind(), format!("cannot put it in a job object: {e}")))
+        }
+    }
 }
 
 /// The child dies with the process that started it (Linux: a parent-death signal, checked
@@ -312,9 +399,17 @@ fn tie_to_parent(cmd: &mut Command) {
 fn tie_to_parent(_cmd: &mut Command) {}
 
 /// The command for `argv`: verbatim arguments, no shell. On Windows the command line is
-/// built by [`super::quote::windows_args`] (what its tests check is what runs).
-fn command(argv: &[String]) -> Command {
-    let mut cmd = Command::new(&argv[0]);
+/// built by [`super::quote::windows_args`] (what its tests check is what runs), and a bare
+/// program name is looked up on PATH (with PATHEXT) in PATH's order, as on Unix and as the
+/// `on-path` check finds it: Windows would otherwise try its own folders first.
+fn command(argv: &[String], env: &[(String, String)]) -> Command {
+    #[cfg(windows)]
+    let mut cmd = Command::new(windows_program(&argv[0], env));
+    #[cfg(not(windows))]
+    let mut cmd = {
+        let _ = env;
+        Command::new(&argv[0])
+    };
     #[cfg(windows)]
     {
         use std::os::windows::process::CommandExt;
@@ -326,6 +421,23 @@ fn command(argv: &[String]) -> Command {
     #[cfg(not(windows))]
     cmd.args(&argv[1..]);
     cmd
+}
+
+/// Where a bare `program` is on the PATH the child gets (from `env`, else this process's);
+/// the name as given when it has a folder part or is not found (the spawn then says so).
+#[cfg(windows)]
+fn windows_program(program: &str, env: &[(String, String)]) -> std::path::PathBuf {
+    if program.contains(['/', '\\', ':']) {
+        return program.into();
+    }
+    let path = env
+        .iter()
+        .rev()
+        .find(|(k, _)| k.eq_ignore_ascii_case("PATH"))
+        .map(|(_, v)| std::ffi::OsString::from(v))
+        .or_else(|| std::env::var_os("PATH"))
+        .unwrap_or_default();
+    super::pathsearch::find_on_path(program, &path).unwrap_or_else(|| program.into())
 }
 
 /// One line on why `program` did not start.
@@ -358,33 +470,24 @@ pub fn display_command(argv: &[String]) -> String {
         .join(" ")
 }
 
-/// Stops the process group led by `pid` (Unix), or the process tree (Windows).
-/// `force`: KILL instead of TERM. Errors (the group is already gone) are ignored.
-pub fn kill_group(pid: u32, force: bool) {
-    #[cfg(unix)]
-    {
-        let Ok(pgid) = libc::pid_t::try_from(pid) else {
-            return;
-        };
-        if pgid <= 1 {
-            return;
-        }
-        let sig = if force { libc::SIGKILL } else { libc::SIGTERM };
-        // SAFETY: kill() with a negative pid signals that process group; no memory involved.
-        unsafe {
-            libc::kill(-pgid, sig);
-        }
+/// Stops the process group led by `pid` (Unix). `force`: KILL instead of TERM. A group
+/// that is already gone counts as stopped; any other error is returned.
+#[cfg(unix)]
+pub fn kill_group(pid: u32, force: bool) -> Result<(), String> {
+    let Ok(pgid) = libc::pid_t::try_from(pid) else {
+        return Err(format!("'{pid}' is not a process group"));
+    };
+    if pgid <= 1 {
+        return Err(format!("'{pid}' is not a process group that may be signalled"));
     }
-    #[cfg(not(unix))]
-    {
-        // Console programs ignore taskkill's polite request (it only closes windows), so
-        // the tree is ended at once whether `force` is asked or not.
-        let _ = force;
-        let _ = Command::new("taskkill")
-            .args(["/T", "/F", "/PID", &pid.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+    let sig = if force { libc::SIGKILL } else { libc::SIGTERM };
+    // SAFETY: kill() with a negative pid signals that process group; no memory involved.
+    let rc = unsafe { libc::kill(-pgid, sig) };
+    let err = io::Error::last_os_error();
+    if rc == 0 || err.raw_os_error() == Some(libc::ESRCH) {
+        Ok(())
+    } else {
+        Err(format!("signalling its process group failed: {err}"))
     }
 }
 
@@ -408,6 +511,58 @@ mod tests {
             spawn_failure(&pd, "./x"),
             "program './x' cannot be run (permission denied)"
         );
+    }
+
+    fn exited(code: u32) -> ExitStatus {
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            ExitStatus::from_raw((code as i32) << 8)
+        }
+        #[cfg(windows)]
+        {
+            use std::os::windows::process::ExitStatusExt;
+            ExitStatus::from_raw(code)
+        }
+    }
+
+    #[test]
+    fn a_failed_stop_is_reported_as_failed_never_as_done() {
+        let argv = vec!["lcscmd".to_string()];
+        let spec = ChildSpec {
+            argv: &argv,
+            display_argv: &argv,
+            cwd: None,
+            env: &[],
+            stdin: None,
+            timeout: Some(Duration::from_secs(2)),
+            grace: Duration::from_secs(5),
+            success_codes: &[0],
+            secrets: &[],
+            tie: None,
+            output_cap: None,
+        };
+        let failed = Stop {
+            reason: StopReason::Timeout,
+            forced: true,
+            failed: Some("ending its process tree failed: Access is denied.".into()),
+        };
+        let end = decide(Ok(exited(0)), Some(failed), &spec);
+        assert_eq!(end.outcome, Outcome::TimedOut);
+        assert_eq!(
+            end.message.as_deref(),
+            Some(
+                "timed out after 2 s; ending its process tree failed: Access is denied., so it ran on until it ended by itself"
+            )
+        );
+        let cancel = Stop {
+            reason: StopReason::Cancel(crate::exec::CANCELLED),
+            forced: true,
+            failed: Some("ending its process tree failed: x".into()),
+        };
+        let end = decide(Ok(exited(0)), Some(cancel), &spec);
+        assert_eq!(end.outcome, Outcome::Cancelled);
+        assert!(end.message.unwrap().contains("failed: x, so it ran on"));
     }
 
     #[test]

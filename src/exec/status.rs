@@ -47,6 +47,7 @@ pub struct StatusRecord {
 /// Options for an owner-only file that is never reached through a symbolic link: a link
 /// planted in a session folder must not redirect lifeline's writes (or reads) elsewhere.
 pub fn private_options() -> OpenOptions {
+    #[cfg_attr(not(unix), expect(unused_mut, reason = "only Unix sets a mode and flags"))]
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     {
@@ -161,7 +162,7 @@ pub fn read_json<T: DeserializeOwned>(path: &Path) -> io::Result<Option<T>> {
 /// When process `pid` started, as an opaque token that changes if the pid is reused.
 ///
 /// Linux: field 22 of `/proc/<pid>/stat` (clock ticks since boot). Other Unix systems:
-/// `ps -o lstart=`. Windows: none (liveness then rests on the pid alone).
+/// `ps -o lstart=`. Windows: the creation time from `GetProcessTimes`.
 pub fn start_token(pid: u32) -> Option<String> {
     #[cfg(target_os = "linux")]
     {
@@ -178,10 +179,9 @@ pub fn start_token(pid: u32) -> Option<String> {
         let text = String::from_utf8_lossy(&out.stdout).trim().to_string();
         (out.status.success() && !text.is_empty()).then_some(text)
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
     {
-        let _ = pid;
-        None
+        super::win::process::start_token(pid)
     }
 }
 
@@ -224,13 +224,11 @@ fn pid_exists(pid: u32) -> bool {
     rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
-#[cfg(not(unix))]
+/// Windows: a handle to the process opens and is not yet signalled (an exited process whose
+/// handle someone still holds is signalled).
+#[cfg(windows)]
 fn pid_exists(pid: u32) -> bool {
-    std::process::Command::new("tasklist")
-        .args(["/FI", &format!("PID eq {pid}"), "/NH", "/FO", "CSV"])
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains(&format!("\"{pid}\"")))
-        .unwrap_or(false)
+    super::win::process::alive(pid, None)
 }
 
 #[cfg(test)]
@@ -266,7 +264,6 @@ mod tests {
         );
     }
 
-    #[cfg(unix)]
     #[test]
     fn own_process_is_alive_with_its_token_and_not_with_another() {
         let me = std::process::id();

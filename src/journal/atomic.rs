@@ -61,6 +61,7 @@ fn private_dir_builder(recursive: bool) -> fs::DirBuilder {
 /// Opens options for a new owner-only (0600) file, never through a symbolic link: a link
 /// planted in a session folder must not send the journal or the lock somewhere else.
 pub(crate) fn private_file_options() -> fs::OpenOptions {
+    #[cfg_attr(not(unix), expect(unused_mut, reason = "only Unix sets a mode"))]
     let mut options = fs::OpenOptions::new();
     #[cfg(unix)]
     {

@@ -82,9 +82,17 @@ fn prepare_home(path: &Path) -> Result<(), JournalError> {
         path: path.to_path_buf(),
         reason,
     };
+    #[cfg(windows)]
+    let created = !path.exists();
     ensure_private_dir_all(path).map_err(|e| home_error(e.to_string()))?;
     if !path.is_dir() {
         return Err(home_error("not a directory".into()));
+    }
+    // Windows has no mode bits: a new home gets an owner-only access control list.
+    #[cfg(windows)]
+    if created {
+        super::acl::owner_only(path)
+            .map_err(|e| home_error(format!("cannot make it owner-only: {e}")))?;
     }
     tempfile::tempfile_in(path)
         .map(drop)

@@ -227,10 +227,11 @@ fn same_file(file: &File, path: &Path) -> bool {
             _ => false,
         }
     }
+    // Windows: volume serial number and file index of both.
     #[cfg(not(unix))]
     {
-        let _ = (file, path);
-        true
+        let open = super::identity::of_file(file);
+        open.is_some() && super::identity::of_link(path).ok().flatten() == open
     }
 }
 
@@ -327,18 +328,10 @@ fn terminate(pid: u32) -> Result<(), String> {
 }
 
 /// Windows has no SIGTERM for console programs: the holder is ended, as a crash would
-/// (the journal is built to survive exactly that).
-#[cfg(not(unix))]
+/// (the journal is built to survive exactly that), through its process handle.
+#[cfg(windows)]
 fn terminate(pid: u32) -> Result<(), String> {
-    let out = std::process::Command::new("taskkill")
-        .args(["/PID", &pid.to_string(), "/F"])
-        .output()
-        .map_err(|e| format!("cannot run 'taskkill': {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-    }
+    crate::exec::win::process::terminate(pid, None)
 }
 
 /// `2026-11-22T10:30:00Z`: UTC, whole seconds.

@@ -12,9 +12,12 @@
 //! Reading never changes a file. Only [`JournalWriter`] writes a journal, and only
 //! [`JournalWriter::open`] ever shortens one (cutting off a torn tail it has first copied aside).
 
+#[cfg(windows)]
+mod acl;
 mod atomic;
 mod error;
 mod home;
+mod identity;
 mod line;
 mod lock;
 mod operator;

@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use super::JOURNAL_FILE;
 use super::atomic::{fsync_dir, private_file_options, write_atomic};
 use super::error::JournalError;
+use super::identity;
 use super::line::encode_line;
 use super::reader::Loaded;
 use crate::session::{Event, Record};
@@ -31,11 +32,11 @@ pub struct JournalWriter {
     len: u64,
     poisoned: Option<String>,
     fault: Fault,
-    /// Device and inode of the open file (Unix), to notice the path naming another file.
-    identity: Option<(u64, u64)>,
-    /// Device and inode of the session's lock file when this writer started (the driver
-    /// holds its lock): a lock file removed or replaced means a second driver may come.
-    lock_identity: Option<(u64, u64)>,
+    /// Which file is open (see [`identity`]), to notice the path naming another file.
+    identity: Option<identity::FileId>,
+    /// The identity of the session's lock file when this writer started (the driver holds
+    /// its lock): a lock file removed or replaced means a second driver may come.
+    lock_identity: Option<identity::FileId>,
 }
 
 /// Simulated failures, for tests of the poison path.
@@ -100,11 +101,10 @@ impl JournalWriter {
     }
 
     fn new(file: File, path: PathBuf, next_seq: u64, len: u64) -> Self {
-        let identity = file_identity(&file);
+        let identity = identity::of_file(&file);
         let lock_identity = path
             .parent()
-            .and_then(|d| std::fs::symlink_metadata(d.join(super::LOCK_FILE)).ok())
-            .and_then(|m| identity_of(&m));
+            .and_then(|d| identity::of_link(&d.join(super::LOCK_FILE)).ok().flatten());
         JournalWriter {
             lock_identity,
             file,
@@ -226,7 +226,7 @@ impl JournalWriter {
         let Some(open) = self.identity else {
             return Ok(());
         };
-        match std::fs::metadata(&self.path).map(|m| identity_of(&m)) {
+        match identity::of_path(&self.path) {
             Ok(Some(named)) if named == open => Ok(()),
             Ok(_) => Err(io::Error::other(
                 "the journal file was replaced by another file while the session ran",
@@ -253,9 +253,7 @@ impl JournalWriter {
         }
         if let Some(locked) = self.lock_identity {
             let lock = self.path.with_file_name(super::LOCK_FILE);
-            let now = std::fs::symlink_metadata(&lock)
-                .ok()
-                .and_then(|m| identity_of(&m));
+            let now = identity::of_link(&lock).ok().flatten();
             if now != Some(locked) {
                 return Err(io::Error::other(format!(
                     "the session's lock file '{}' was removed or replaced while this lifeline drove the session; another lifeline may be driving it now, so this one stops",
@@ -310,25 +308,6 @@ pub fn check_session_folder(dir: &Path, loaded: &Loaded) -> Result<(), JournalEr
         )));
     }
     Ok(())
-}
-
-/// Device and inode of an open file; `None` where there are none to compare (Windows, which
-/// refuses to delete an open file anyway).
-fn file_identity(file: &File) -> Option<(u64, u64)> {
-    file.metadata().ok().and_then(|m| identity_of(&m))
-}
-
-fn identity_of(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        Some((meta.dev(), meta.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        None
-    }
 }
 
 /// Copies the torn bytes aside (never overwriting an earlier copy), then truncates the journal

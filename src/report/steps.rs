@@ -49,7 +49,7 @@ pub fn step_lines(
                     .and_then(|list| list.iter_mut().find(|a| a.attempt == *attempt))
                 {
                     a.finished_at = Some(r.at);
-                    a.outcome = outcome_word(*outcome).into();
+                    a.outcome = Outcome::key(*outcome).into();
                     a.exit_code = *exit_code;
                 }
             }
@@ -165,12 +165,3 @@ pub fn fault_lines(state: &SessionState) -> Vec<FaultLine> {
     out
 }
 
-fn outcome_word(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Succeeded => "succeeded",
-        Outcome::Failed => "failed",
-        Outcome::TimedOut => "timed-out",
-        Outcome::Cancelled => "cancelled",
-        Outcome::SpawnFailed => "spawn-failed",
-    }
-}

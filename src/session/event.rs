@@ -40,6 +40,30 @@ pub enum Outcome {
     SpawnFailed,
 }
 
+impl Outcome {
+    /// The stable name, as the journal and the reports' JSON spell it (`timed-out`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::TimedOut => "timed-out",
+            Outcome::Cancelled => "cancelled",
+            Outcome::SpawnFailed => "spawn-failed",
+        }
+    }
+
+    /// The words an operator reads (`timed out`, `could not be started`).
+    pub fn words(self) -> &'static str {
+        match self {
+            Outcome::Succeeded => "succeeded",
+            Outcome::Failed => "failed",
+            Outcome::TimedOut => "timed out",
+            Outcome::Cancelled => "cancelled",
+            Outcome::SpawnFailed => "could not be started",
+        }
+    }
+}
+
 /// A session event. Serialized with `"type": "kebab-case-name"`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
@@ -243,6 +267,26 @@ impl Event {
             | Event::ChecklistTicked { step, .. } => Some(step),
             Event::NoteAdded { step, .. } => step.as_deref(),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Outcome;
+
+    #[test]
+    fn an_outcomes_key_is_its_journal_spelling() {
+        for outcome in [
+            Outcome::Succeeded,
+            Outcome::Failed,
+            Outcome::TimedOut,
+            Outcome::Cancelled,
+            Outcome::SpawnFailed,
+        ] {
+            let json = serde_json::to_string(&outcome).unwrap();
+            assert_eq!(json, format!("\"{}\"", outcome.key()));
+            assert!(!outcome.words().contains('-'), "{}", outcome.words());
         }
     }
 }

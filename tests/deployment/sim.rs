@@ -1,5 +1,5 @@
 //! The simulated deployment: one JSON file holding the state of an OCS deployment, and the
-//! stub tools (`lcscmd`, `sqlcmd`, `sc`, `powershell`, `robocopy`, `ipconfig`, `dig`) that
+//! stub tools (`lcscmd`, `sqlcmd`, `sc`, `powershell`, `robocopy`, `ipconfig`) that
 //! read and change it. The test binary is the stub: installed under a tool's name (a
 //! symbolic link on Unix, a copy named `NAME.exe` on Windows), it acts as that tool.
 //!
@@ -13,15 +13,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The tools this binary stands in for.
-pub const TOOLS: [&str; 7] = [
-    "lcscmd",
-    "sqlcmd",
-    "sc",
-    "powershell",
-    "robocopy",
-    "ipconfig",
-    "dig",
-];
+pub const TOOLS: [&str; 6] = ["lcscmd", "sqlcmd", "sc", "powershell", "robocopy", "ipconfig"];
 
 /// The environment variable naming the state file.
 pub const STATE_ENV: &str = "LIFELINE_SIM_STATE";
@@ -209,7 +201,6 @@ pub fn run_tool(tool: &str, args: &[String]) -> i32 {
             0,
             "Successfully flushed the DNS Resolver Cache.\n".to_string(),
         ),
-        "dig" => (0, "0 0 5061 pool01.contoso.com.\n".to_string()),
         _ => (3, format!("unknown tool {tool}\n")),
     };
     dep.save(&state);

@@ -12,16 +12,24 @@ pub struct Stubs {
 }
 
 impl Stubs {
+    /// The stub program (tests/stubs/stub.rs) under each of the names the tests call.
     pub fn install() -> Stubs {
         let dir = tempfile::tempdir().unwrap();
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/stubs");
-        for name in ["echo-argv", "fail", "sleep-for"] {
-            let to = dir.path().join(name);
-            std::fs::copy(src.join(name), &to).unwrap();
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let from = Path::new(env!("CARGO_BIN_EXE_lifeline-test-stub"));
+        for name in [
+            "echo-argv",
+            "fail",
+            "sleep-for",
+            "ignore-stop",
+            "spawn-tree",
+            "streams",
+            "secret-echo",
+        ] {
+            let to = dir
+                .path()
+                .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+            if std::fs::hard_link(from, &to).is_err() {
+                std::fs::copy(from, &to).unwrap();
             }
         }
         Stubs { dir }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod dns;
 #[cfg(unix)]
 pub mod pty;
 
@@ -55,51 +56,32 @@ impl Sandbox {
         self.root.path().join("invocations.log")
     }
 
-    /// Installs a stub program that appends `name argv...` to the log (one line per run, the
-    /// arguments separated by single spaces), prints what `stub_prints` gave it, sleeps
-    /// `$STUB_SLEEP` seconds (default 30) when its first argument is the one armed by
-    /// `arm_sleep_once` (once), and exits with `$STUB_EXIT` (default 0).
-    #[cfg(unix)]
+    /// Installs the logging stub (`lifeline-test-stub`, see tests/stubs/stub.rs) as `name`:
+    /// it appends `name argv...` to the log (one line per run, the arguments separated by
+    /// single spaces), prints what `stub_prints` gave it, sleeps `$STUB_SLEEP` seconds
+    /// (default 30) when its first argument is the one armed by `arm_sleep_once` (once), and
+    /// exits with `$STUB_EXIT` (default 0).
     pub fn stub(&self, name: &str) {
-        let script = format!(
-            "#!/bin/sh\nprintf '%s' '{name}' >> '{log}'\nfor a in \"$@\"; do printf ' %s' \"$a\" >> '{log}'; done\necho >> '{log}'\n\
-             echo \"{name} ran with $# argument(s)\"\n\
-             if [ -f '{out}' ]; then cat '{out}'; fi\n\
-             if [ -f '{once}' ] && [ \"$1\" = \"$(cat '{once}')\" ]; then rm -f '{once}'; echo 'restoring...'; sleep ${{STUB_SLEEP:-30}}; echo 'restore complete'; fi\nexit ${{STUB_EXIT:-0}}\n",
-            log = self.log().display(),
-            out = self.stub_output(name).display(),
-            once = self.root.path().join("sleep-once").display(),
-        );
-        self.install(name, &script);
+        install_stub(&self.root.path().join("bin"), name);
     }
 
     /// A logging stub (see `stub`) that also prints `output` on every run: what the checks
     /// that read a program's output (`sc query`, `sqlcmd` status queries) look for.
-    #[cfg(unix)]
     pub fn stub_prints(&self, name: &str, output: &str) {
         std::fs::write(self.stub_output(name), output).expect("write stub output");
         self.stub(name);
     }
 
-    /// A program that only prints `output` and logs nothing: a tool a built-in check runs
-    /// (such as `dig` for SRV records), not a command of the wizard.
-    #[cfg(unix)]
-    pub fn tool(&self, name: &str, output: &str) {
-        std::fs::write(self.stub_output(name), output).expect("write tool output");
-        let script = format!("#!/bin/sh\ncat '{}'\n", self.stub_output(name).display());
-        self.install(name, &script);
+    /// Starts a DNS server on 127.0.0.1 with these SRV records; every lifeline this sandbox
+    /// starts afterwards asks it (`LIFELINE_DNS_SERVER`) instead of the system's DNS.
+    pub fn dns(&self, records: &[dns::SrvRecord]) {
+        let server = dns::TestDns::start(records);
+        std::fs::write(self.root.path().join("dns-server"), server.addr.to_string())
+            .expect("write the DNS server address");
     }
 
     fn stub_output(&self, name: &str) -> PathBuf {
         self.root.path().join(format!("{name}.out"))
-    }
-
-    #[cfg(unix)]
-    fn install(&self, name: &str, script: &str) {
-        use std::os::unix::fs::PermissionsExt;
-        let path = self.root.path().join("bin").join(name);
-        std::fs::write(&path, script).expect("write stub");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
 
     /// The folder standing in for Windows paths (`LIFELINE_WINDOWS_ROOT`).
@@ -147,19 +129,64 @@ impl Sandbox {
 
     /// The real binary with this sandbox's environment.
     pub fn lifeline(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lifeline"));
-        let path = format!(
-            "{}:{}",
-            self.root.path().join("bin").display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
+        let mut cmd = Command::new(lifeline_bin());
+        let mut dirs = vec![self.root.path().join("bin")];
+        if let Some(path) = std::env::var_os("PATH") {
+            dirs.extend(std::env::split_paths(&path));
+        }
+        let path = std::env::join_paths(dirs).expect("PATH");
         cmd.env("LIFELINE_HOME", self.home())
             .env("LIFELINE_WINDOWS_ROOT", self.windows_root())
             .env("PATH", path)
             .env("LIFELINE_DRILL_SPEED", "0")
             .env_remove("LIFELINE_WIZARDS");
+        match std::fs::read_to_string(self.root.path().join("dns-server")) {
+            Ok(addr) => cmd.env("LIFELINE_DNS_SERVER", addr),
+            Err(_) => cmd.env_remove("LIFELINE_DNS_SERVER"),
+        };
         cmd
     }
+}
+
+/// Installs the tests' stub program as `dir/name` (`name.exe` on Windows): a hard link, or a
+/// copy where links cannot be made. What it does depends on that name (tests/stubs/stub.rs).
+pub fn install_stub(dir: &Path, name: &str) -> PathBuf {
+    let to = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    if !to.exists() {
+        let from = Path::new(env!("CARGO_BIN_EXE_lifeline-test-stub"));
+        if std::fs::hard_link(from, &to).is_err() {
+            std::fs::copy(from, &to).expect("install the stub");
+        }
+    }
+    to
+}
+
+/// Kills process `pid` at once, after checking it is the very process the test recorded
+/// (same pid and start time; `token` from the supervisor's own pid file). Never anything else.
+pub fn kill_verified(pid: u32, token: Option<&str>) {
+    assert!(
+        token.is_some() && lifeline::exec::status::process_alive(pid, token),
+        "refusing to kill pid {pid}: not the process recorded"
+    );
+    #[cfg(unix)]
+    {
+        let pid = i32::try_from(pid).expect("a pid");
+        assert!(pid > 1, "refusing to signal pid {pid}");
+        // SAFETY: a plain kill(2) call on the verified process.
+        unsafe {
+            libc::kill(pid, libc::SIGKILL);
+        }
+    }
+    #[cfg(windows)]
+    lifeline::exec::win::process::terminate(pid, token).expect("end the process");
+}
+
+/// The binary under test: this build's, or the one `LIFELINE_TEST_BIN` names (how a new
+/// test is shown to fail on an older lifeline).
+pub fn lifeline_bin() -> PathBuf {
+    std::env::var_os("LIFELINE_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_lifeline").into())
 }
 
 /// A fixture path under tests/fixtures.
@@ -181,7 +208,6 @@ pub fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
-#[cfg(unix)]
 impl Sandbox {
     /// Runs the sleepy wizard (`e2e/sleepy.toml`) headless with its slow step sleeping
     /// `sleep_s` seconds; returns once that step runs, with the child (stdout and stderr

@@ -46,8 +46,8 @@ pub(super) fn summarize(need: &Need<'_>) -> Pending {
         Need::Interrupted { policy, .. } => Pending::Interrupted { policy: *policy },
         Need::Failed { outcome, exit_code } => Pending::Failed {
             message: match exit_code {
-                Some(code) => format!("{} (exit code {code})", outcome_word(*outcome)),
-                None => outcome_word(*outcome).to_string(),
+                Some(code) => format!("{} (exit code {code})", Outcome::words(*outcome)),
+                None => Outcome::words(*outcome).to_string(),
             },
         },
         Need::Confirm { word } => Pending::Confirm { word: word.clone() },
@@ -59,15 +59,6 @@ pub(super) fn summarize(need: &Need<'_>) -> Pending {
     }
 }
 
-fn outcome_word(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Succeeded => "succeeded",
-        Outcome::Failed => "failed",
-        Outcome::TimedOut => "timed out",
-        Outcome::Cancelled => "cancelled",
-        Outcome::SpawnFailed => "could not be started",
-    }
-}
 
 /// A runner that runs nothing and reports success: the dry run's stand-in.
 pub struct SucceedingRunner;
