@@ -105,7 +105,9 @@ mod tests {
         }
         let passed = total - failed.len();
         if failed.is_empty() {
-            println!("\ntest result: ok. {passed} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out");
+            println!(
+                "\ntest result: ok. {passed} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out"
+            );
         } else {
             println!(
                 "\ntest result: FAILED. {passed} passed; {} failed; 0 ignored; 0 measured; 0 filtered out ({})",

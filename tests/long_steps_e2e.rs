@@ -82,7 +82,9 @@ fn command_steps_of_five_seconds_each_finish_with_one_attempt_per_step() {
         assert_eq!(tail, &["sleeping 5", "slept 5"], "{step}");
     }
     assert!(
-        events.iter().all(|e| !matches!(e, Event::StepInterrupted { .. })),
+        events
+            .iter()
+            .all(|e| !matches!(e, Event::StepInterrupted { .. })),
         "{events:?}"
     );
 }
@@ -122,7 +124,13 @@ fn a_child_ignoring_its_timeout_is_stopped_within_the_grace_period_and_journaled
                 tail,
                 duration_ms,
                 ..
-            } => Some((*outcome, *signal, message.clone(), tail.clone(), *duration_ms)),
+            } => Some((
+                *outcome,
+                *signal,
+                message.clone(),
+                tail.clone(),
+                *duration_ms,
+            )),
             _ => None,
         })
         .collect();
@@ -142,7 +150,9 @@ fn a_child_ignoring_its_timeout_is_stopped_within_the_grace_period_and_journaled
         assert_eq!(*signal, Some(9), "KILLed after ignoring TERM");
         assert_eq!(
             message.as_deref(),
-            Some("stopped after the 2 s timeout; it ignored the stop request and was killed after 5 s")
+            Some(
+                "stopped after the 2 s timeout; it ignored the stop request and was killed after 5 s"
+            )
         );
     }
 }

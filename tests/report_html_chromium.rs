@@ -27,7 +27,10 @@ fn chromium() -> String {
 }
 
 #[test]
-#[cfg_attr(windows, ignore = "not under Wine: Chromium is not installed for Windows in CI")]
+#[cfg_attr(
+    windows,
+    ignore = "not under Wine: Chromium is not installed for Windows in CI"
+)]
 fn the_html_report_renders_in_headless_chromium_without_console_errors() {
     let browser = chromium();
     let loaded = store::load(&fixture("reports/20260301-100000-report-demo-0001")).expect("load");

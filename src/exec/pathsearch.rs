@@ -47,7 +47,10 @@ mod tests {
         let path = std::env::join_paths([Path::new(r"C:\nonexistent"), dir.path()]).unwrap();
         let found = find_on_path("lcscmd", &path).expect("found with .CMD");
         assert!(
-            found.to_string_lossy().to_lowercase().ends_with("lcscmd.cmd"),
+            found
+                .to_string_lossy()
+                .to_lowercase()
+                .ends_with("lcscmd.cmd"),
             "{found:?}"
         );
         assert_eq!(find_on_path("notes", &path), None);

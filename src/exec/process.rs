@@ -368,7 +368,10 @@ fn adopt(mut child: Child) -> io::Result<(Child, Tree)> {
             // Never leave a suspended child behind.
             let _ = child.kill();
             let _ = child.wait();
-            Err(io::Error::new(e.kind(), format!("cannot put it in a job object: {e}")))
+            Err(io::Error::new(
+                e.kind(),
+                format!("cannot put it in a job object: {e}"),
+            ))
         }
     }
 }
@@ -478,7 +481,9 @@ pub fn kill_group(pid: u32, force: bool) -> Result<(), String> {
         return Err(format!("'{pid}' is not a process group"));
     };
     if pgid <= 1 {
-        return Err(format!("'{pid}' is not a process group that may be signalled"));
+        return Err(format!(
+            "'{pid}' is not a process group that may be signalled"
+        ));
     }
     let sig = if force { libc::SIGKILL } else { libc::SIGTERM };
     // SAFETY: kill() with a negative pid signals that process group; no memory involved.

@@ -47,7 +47,10 @@ pub struct StatusRecord {
 /// Options for an owner-only file that is never reached through a symbolic link: a link
 /// planted in a session folder must not redirect lifeline's writes (or reads) elsewhere.
 pub fn private_options() -> OpenOptions {
-    #[cfg_attr(not(unix), expect(unused_mut, reason = "only Unix sets a mode and flags"))]
+    #[cfg_attr(
+        not(unix),
+        expect(unused_mut, reason = "only Unix sets a mode and flags")
+    )]
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     {

@@ -30,7 +30,15 @@ pub fn owner_only(dir: &Path) -> io::Result<()> {
     // The TOKEN_USER structure is followed by the SID it points to: ask for the size first.
     let mut len = 0u32;
     // SAFETY: a size query (null buffer of length 0) on a valid token.
-    unsafe { GetTokenInformation(token.as_raw_handle(), TokenUser, std::ptr::null_mut(), 0, &mut len) };
+    unsafe {
+        GetTokenInformation(
+            token.as_raw_handle(),
+            TokenUser,
+            std::ptr::null_mut(),
+            0,
+            &mut len,
+        )
+    };
     // u64 elements keep the buffer aligned for TOKEN_USER.
     let mut buf = vec![0u64; (len as usize).div_ceil(8).max(1)];
     // SAFETY: `buf` holds at least `len` bytes.

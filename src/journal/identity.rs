@@ -98,10 +98,7 @@ mod tests {
         let open = of_file(&file).expect("an identity");
         assert_eq!(of_path(&path).unwrap(), Some(open));
         std::fs::rename(&path, dir.path().join("moved")).unwrap();
-        assert_eq!(
-            of_path(&path).unwrap_err().kind(),
-            io::ErrorKind::NotFound
-        );
+        assert_eq!(of_path(&path).unwrap_err().kind(), io::ErrorKind::NotFound);
         std::fs::write(&path, b"another file").unwrap();
         assert_ne!(of_path(&path).unwrap(), Some(open));
     }

@@ -164,4 +164,3 @@ pub fn fault_lines(state: &SessionState) -> Vec<FaultLine> {
     }
     out
 }
-

@@ -13,7 +13,14 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The tools this binary stands in for.
-pub const TOOLS: [&str; 6] = ["lcscmd", "sqlcmd", "sc", "powershell", "robocopy", "ipconfig"];
+pub const TOOLS: [&str; 6] = [
+    "lcscmd",
+    "sqlcmd",
+    "sc",
+    "powershell",
+    "robocopy",
+    "ipconfig",
+];
 
 /// The environment variable naming the state file.
 pub const STATE_ENV: &str = "LIFELINE_SIM_STATE";
@@ -491,7 +498,7 @@ fn sqlcmd(dep: &mut Deployment, args: &[String]) -> (i32, String) {
         dep.write(&host, format!("alter {name}"));
         return (0, String::new());
     }
-    unknown("query", &[query.clone()])
+    unknown("query", std::slice::from_ref(query))
 }
 
 fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {

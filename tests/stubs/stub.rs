@@ -171,7 +171,8 @@ fn logging_stub(name: &str, args: &[String]) -> i32 {
         .append(true)
         .open(root.join("invocations.log"))
         .expect("open the invocation log");
-    log.write_all(line.as_bytes()).expect("write the invocation log");
+    log.write_all(line.as_bytes())
+        .expect("write the invocation log");
     drop(log);
     println!("{name} ran with {} argument(s)", args.len());
     if let Ok(out) = std::fs::read_to_string(root.join(format!("{name}.out"))) {

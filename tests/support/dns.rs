@@ -49,7 +49,11 @@ fn answer(bytes: &[u8], records: &[SrvRecord]) -> Option<Vec<u8>> {
         if q.query_type() != RecordType::SRV {
             continue;
         }
-        let asked = q.name().to_ascii().trim_end_matches('.').to_ascii_lowercase();
+        let asked = q
+            .name()
+            .to_ascii()
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
         for (owner, priority, weight, port, target) in records {
             if *owner == "*" || owner.eq_ignore_ascii_case(&asked) {
                 let target = Name::from_ascii(format!("{target}.")).ok()?;

@@ -59,7 +59,6 @@ pub(super) fn summarize(need: &Need<'_>) -> Pending {
     }
 }
 
-
 /// A runner that runs nothing and reports success: the dry run's stand-in.
 pub struct SucceedingRunner;
 

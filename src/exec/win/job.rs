@@ -53,7 +53,9 @@ impl Job {
     /// Puts a child created with `CREATE_SUSPENDED` into this job, then lets it run.
     pub fn adopt_suspended(&self, child: &Child) -> io::Result<()> {
         // SAFETY: both handles are valid for the duration of the call.
-        check(unsafe { AssignProcessToJobObject(self.handle.as_raw_handle(), child.as_raw_handle()) })?;
+        check(unsafe {
+            AssignProcessToJobObject(self.handle.as_raw_handle(), child.as_raw_handle())
+        })?;
         resume_threads(child.id())
     }
 
@@ -78,7 +80,8 @@ fn resume_threads(pid: u32) -> io::Result<()> {
     while more {
         if entry.th32OwnerProcessID == pid {
             // SAFETY: opening a thread by id; the handle is checked and closed by `owned`.
-            let thread = owned(unsafe { OpenThread(THREAD_SUSPEND_RESUME, 0, entry.th32ThreadID) })?;
+            let thread =
+                owned(unsafe { OpenThread(THREAD_SUSPEND_RESUME, 0, entry.th32ThreadID) })?;
             // SAFETY: a valid thread handle with THREAD_SUSPEND_RESUME access.
             if unsafe { ResumeThread(thread.as_raw_handle()) } == u32::MAX {
                 return Err(io::Error::last_os_error());
