@@ -227,7 +227,7 @@ fn the_inventory_fills_commands_and_names_servers() {
     // Without an inventory the server is not known: named in words, never `{{server_fqdn}}`.
     assert_eq!(
         edge.argv,
-        strings(&["sc", r"\\<the lost server of this role>", "query"])
+        strings(&["sc", r"\\<the server this part acts on>", "query"])
     );
 }
 
