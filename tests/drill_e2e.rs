@@ -35,11 +35,23 @@ fn run(sb: &Sandbox, args: &[&str]) -> Run {
     }
 }
 
-/// Runs a command line as printed by lifeline, through `sh`, with the sandbox's environment.
+/// Runs a command line as printed by lifeline, through the system's shell (`sh`, `cmd` on
+/// Windows), with the sandbox's environment.
 fn run_printed(sb: &Sandbox, line: &str) -> Run {
     let lifeline = sb.lifeline();
-    let mut sh = std::process::Command::new("sh");
-    sh.arg("-c").arg(line);
+    #[cfg(not(windows))]
+    let mut sh = {
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c").arg(line);
+        sh
+    };
+    #[cfg(windows)]
+    let mut sh = {
+        use std::os::windows::process::CommandExt;
+        let mut sh = std::process::Command::new("cmd");
+        sh.arg("/C").raw_arg(line);
+        sh
+    };
     for (k, v) in lifeline.get_envs() {
         match v {
             Some(v) => sh.env(k, v),
@@ -79,7 +91,7 @@ fn drill_to_end(sb: &Sandbox, id: &str, answers: &Path) -> (String, String) {
         Some(0) => {}
         Some(1) => {
             assert!(
-                first.stderr.contains("failed") && first.stderr.contains("lifeline resume"),
+                first.stderr.contains("failed") && first.stderr.contains(" resume "),
                 "{id}: {}",
                 first.stderr
             );
@@ -91,7 +103,12 @@ fn drill_to_end(sb: &Sandbox, id: &str, answers: &Path) -> (String, String) {
                 .unwrap_or_else(|| panic!("{id}: no command to run in: {}", first.stderr))[1]
                 .to_string();
             assert!(printed.contains(&session), "{id}: {printed}");
-            let resumed = run_printed(sb, &format!("{printed} '{a}'"));
+            let quoted = if cfg!(windows) {
+                format!("\"{a}\"")
+            } else {
+                format!("'{a}'")
+            };
+            let resumed = run_printed(sb, &format!("{printed} {quoted}"));
             assert_eq!(
                 resumed.code,
                 Some(0),

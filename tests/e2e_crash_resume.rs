@@ -366,7 +366,8 @@ fn a_resume_re_runs_the_checks_that_passed_and_says_what_changed() {
     let backup = sb.write("rtc.bak", "backup");
     let answers = sb.write(
         "answers.toml",
-        &format!("[answers]\nbackup_file = \"{}\"\n", backup.display()),
+        // A literal string: a Windows path's backslashes are not escapes.
+        &format!("[answers]\nbackup_file = '{}'\n", backup.display()),
     );
     let a = answers.to_str().expect("utf-8");
     let wizard = fixture("e2e/recheck.toml");

@@ -517,6 +517,10 @@ fn a_line_of_garbage_stops_the_load_wherever_it_is_and_nothing_is_rewritten() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "not under Wine: a folder holding an open journal cannot be removed on Windows"
+)]
 fn a_journal_deleted_or_replaced_under_its_writer_refuses_further_appends() {
     let scratch = scratch();
     for replace in [false, true] {

@@ -244,6 +244,10 @@ fn a_session_folder_made_read_only_under_a_running_step_stops_lifeline_in_one_li
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "not under Wine: a folder holding an open journal cannot be removed on Windows"
+)]
 fn a_session_folder_deleted_under_a_running_step_stops_lifeline_in_one_line() {
     let sb = Sandbox::new();
     let answers = sb.write("answers.toml", "[answers]\n");

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 pub mod dns;
-#[cfg(unix)]
 pub mod pty;
 
 use std::path::{Path, PathBuf};
