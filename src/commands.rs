@@ -146,6 +146,10 @@ fn check(paths: &[PathBuf]) -> Result<u8, Failure> {
         } else {
             format!("{} path(s)", paths.len())
         };
+        // Warnings do not fail the check: a wizard may hand a start to the operator.
+        for w in lifeline::app::catalog::check_warnings(paths) {
+            eprintln!("lifeline: warning: {w}");
+        }
         outln!("ok: {what} checked, no errors");
         return Ok(0);
     }

@@ -1530,6 +1530,7 @@ fn site_failover_and_failback_walks() {
         ("secondary_sql", text(r"drsql01\OCS")),
         ("secondary_pool_servers", text("drfe01.contoso.com")),
         ("secondary_frontend_fqdn", text("drfe01.contoso.com")),
+        ("backup_set_rtc", text("2")),
     ];
     let mut answers = common.to_vec();
     answers.push(("direction", text("failover")));
@@ -1537,7 +1538,7 @@ fn site_failover_and_failback_walks() {
     let w = walk("restore-site", &answers, &[]);
     assert_eq!(
         w.run("fo-restore-rtc").argv[6],
-        r"RESTORE DATABASE [RTC] FROM DISK = N'\\dr01\backups\db\RTC.bak' WITH RECOVERY, REPLACE, STATS = 10"
+        r"RESTORE DATABASE [RTC] FROM DISK = N'\\dr01\backups\db\RTC.bak' WITH FILE = 2, RECOVERY, REPLACE, STATS = 10"
     );
     assert_eq!(w.run("fo-restore-rtc").argv[2], r"drsql01\OCS");
     assert_eq!(

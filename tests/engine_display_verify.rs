@@ -143,7 +143,7 @@ impl StepRunner for Recorder {
 }
 
 #[test]
-fn titles_and_checklists_show_answers_and_leave_unknown_names_visible() {
+fn titles_and_checklists_show_answers_and_name_unknown_values_in_words() {
     let mut journal = MemoryJournal::default();
     let mut d = driver(&mut journal, false);
     let engine = d.engine();
@@ -151,7 +151,7 @@ fn titles_and_checklists_show_answers_and_leave_unknown_names_visible() {
     let log_on = steps.iter().find(|s| s.key == "log-on").expect("step");
     assert_eq!(
         engine.render_text(log_on, &log_on.def.title),
-        "Log on to {{server_fqdn}}"
+        "Log on to <Server>"
     );
     d.apply(Intent::Answer {
         key: "server_fqdn".into(),
@@ -172,7 +172,7 @@ fn titles_and_checklists_show_answers_and_leave_unknown_names_visible() {
     // A secret is never shown, even when a template names it.
     assert_eq!(
         engine.render_text(log_on, "pw {{password}} on {{ server_fqdn }}"),
-        "pw {{password}} on fe01.contoso.com"
+        "pw <Password> on fe01.contoso.com"
     );
 }
 

@@ -224,7 +224,11 @@ fn the_inventory_fills_commands_and_names_servers() {
         .iter()
         .find(|s| s.id == "setup-platform[edge]/prepare-services")
         .unwrap();
-    assert_eq!(edge.argv, strings(&["sc", r"\\{{server_fqdn}}", "query"]));
+    // Without an inventory the server is not known: named in words, never `{{server_fqdn}}`.
+    assert_eq!(
+        edge.argv,
+        strings(&["sc", r"\\<the server this part acts on>", "query"])
+    );
 }
 
 #[test]
@@ -345,4 +349,45 @@ fn settings_imports_run_wide_levels_first() {
         );
         assert!(wide < machine, "{topology}: imports {levels:?}");
     }
+}
+
+/// Case 8: SQL Server Express on a Standard Edition server refuses remote connections by
+/// default, so the step that says how to allow them comes before the first sqlcmd to it on
+/// every set-up path (and again after a path that installs it anew); an Enterprise back-end
+/// runs SQL Server proper and gets no such step.
+#[test]
+fn sql_express_remote_connections_are_dealt_with_before_the_first_sqlcmd() {
+    let catalog = catalog();
+    for lost in ["standard-edition", "rtc-database"] {
+        let plan = build_plan("standard", &strings(&[lost]), None, &catalog).unwrap();
+        let at = |id: &str| {
+            plan.steps
+                .iter()
+                .position(|s| s.id == format!("setup-platform[{lost}]/{id}"))
+                .unwrap_or_else(|| panic!("{lost}: no step '{id}'"))
+        };
+        let first_sqlcmd = plan
+            .steps
+            .iter()
+            .position(|s| s.argv.first().is_some_and(|p| p == "sqlcmd"))
+            .expect("a sqlcmd step");
+        assert!(at("se-express-remote") < first_sqlcmd, "{lost}");
+        assert!(at("se-express-remote") < at("prepare-sql"), "{lost}");
+        assert!(at("se-express-remote") < at("recover-sql"), "{lost}");
+        assert!(at("se-express-remote-after") < at("after-sql"), "{lost}");
+        assert!(at("se-express-remote-after") > at("rebuild-ocs"), "{lost}");
+    }
+    let plan = build_plan(
+        "enterprise-expanded",
+        &strings(&["back-end"]),
+        None,
+        &catalog,
+    )
+    .unwrap();
+    assert!(
+        !plan
+            .steps
+            .iter()
+            .any(|s| s.id.contains("se-express-remote"))
+    );
 }

@@ -68,6 +68,31 @@ pub fn check_paths(paths: &[PathBuf]) -> Vec<Diagnostic> {
     diags
 }
 
+/// Warnings about wizards that check clean (see [`crate::wizard::stops`]): steps that stop
+/// services no later step starts again. The bundled wizards when `paths` is empty.
+pub fn check_warnings(paths: &[PathBuf]) -> Vec<String> {
+    let sources = if paths.is_empty() {
+        bundled_sources()
+    } else {
+        let mut files = Vec::new();
+        for path in paths {
+            if path.is_dir() {
+                files.extend(toml_files(path, true).unwrap_or_default());
+            } else {
+                files.push(path.clone());
+            }
+        }
+        read_all(&files).0
+    };
+    let (context, _) = check_catalog(&bundled_sources(), &Catalog::default());
+    let (checked, _) = check_catalog(&sources, &context);
+    checked
+        .wizards
+        .values()
+        .flat_map(crate::wizard::stops::unstarted_stops)
+        .collect()
+}
+
 fn label(path: &Path) -> String {
     path.display().to_string()
 }

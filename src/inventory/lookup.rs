@@ -17,7 +17,7 @@ use crate::session::engine::Defaults;
 use crate::session::event::AnswerValue;
 
 /// Keys without a variable part.
-const FIXED_KEYS: [&str; 30] = [
+const FIXED_KEYS: [&str; 32] = [
     "name",
     "topology",
     "forest",
@@ -42,6 +42,8 @@ const FIXED_KEYS: [&str; 30] = [
     "secondary.sql",
     "secondary.pool.name",
     "secondary.pool.fqdn",
+    "secondary.pool.servers",
+    "secondary.pool.frontend",
     "persistent_chat.pool",
     "persistent_chat.primary_sql",
     "persistent_chat.backup_sql",
@@ -98,7 +100,7 @@ impl Inventory {
             "service_account" | "service_account_name" => text(&self.service_account),
             "pool.name" => self.primary_pool().map(|p| p.name.clone()),
             "pool.fqdn" => self.primary_pool().map(|p| p.fqdn.clone()),
-            "pool.servers" => self.pool_servers(),
+            "pool.servers" => self.pool_servers(self.primary_pool()?),
             "backup.settings" => text(&self.backup.settings),
             "backup.databases" => text(&self.backup.databases),
             "backup.file_shares" => text(&self.backup.file_shares),
@@ -109,6 +111,17 @@ impl Inventory {
             "secondary.sql" => self.secondary.as_ref()?.sql.clone(),
             "secondary.pool.name" => self.secondary_pool().map(|p| p.name.clone()),
             "secondary.pool.fqdn" => self.secondary_pool().map(|p| p.fqdn.clone()),
+            "secondary.pool.servers" => self.pool_servers(self.secondary_pool()?),
+            "secondary.pool.frontend" => {
+                let pool = self.secondary_pool()?;
+                self.servers
+                    .iter()
+                    .find(|s| {
+                        s.pool.as_deref() == Some(pool.name.as_str())
+                            && s.roles.contains(&Role::FrontEnd)
+                    })
+                    .map(|s| s.fqdn.clone())
+            }
             "persistent_chat.pool" => self.persistent_chat.as_ref().map(|p| p.pool.clone()),
             "persistent_chat.primary_sql" => {
                 self.persistent_chat.as_ref().map(|p| p.primary_sql.clone())
@@ -215,8 +228,8 @@ impl Inventory {
 
     /// Every server of the primary pool whose OCS services use its back-end databases (all
     /// but the back-end), comma-separated in inventory order.
-    fn pool_servers(&self) -> Option<String> {
-        let pool = self.primary_pool()?;
+    /// The servers of `pool` whose OCS services use its database: all but the back-end.
+    fn pool_servers(&self, pool: &super::Pool) -> Option<String> {
         let names: Vec<&str> = self
             .servers
             .iter()

@@ -66,6 +66,14 @@ fn the_example_answers_the_contract_keys() {
         get("secondary.pool.fqdn").as_deref(),
         Some("standby01.boston.contoso.com")
     );
+    assert_eq!(
+        get("secondary.pool.servers").as_deref(),
+        Some("sbfe01.boston.contoso.com")
+    );
+    assert_eq!(
+        get("secondary.pool.frontend").as_deref(),
+        Some("sbfe01.boston.contoso.com")
+    );
     assert_eq!(get("backup.interval_h").as_deref(), Some("24"));
     assert_eq!(
         get("paths.meeting_meta").as_deref(),

@@ -61,12 +61,11 @@ pub fn render_markdown(plan: &Plan) -> String {
             .iter()
             .filter(|s| s.id.starts_with(&format!("setup-platform[{role}]/")))
             .filter_map(|s| s.server.as_deref())
-            .filter(|s| !s.contains("{{"))
             .take(1)
             .collect();
         match servers.first() {
             Some(fqdn) => {
-                let _ = writeln!(out, "{}. [ ] {role}: {fqdn}", i + 1);
+                let _ = writeln!(out, "{}. [ ] {role}: {}", i + 1, prose(fqdn));
             }
             None => {
                 let _ = writeln!(out, "{}. [ ] {role}", i + 1);
@@ -140,7 +139,12 @@ fn write_step(out: &mut String, step: &PlanStep, plan: &Plan) {
         (true, None) => " *(optional)*".into(),
         _ => String::new(),
     };
-    let _ = writeln!(out, "- [ ] **{}**{optional} `{}`", step.title, step.id);
+    let _ = writeln!(
+        out,
+        "- [ ] **{}**{optional} `{}`",
+        prose(&step.title),
+        step.id
+    );
     if let Some(server) = &step.server {
         let _ = writeln!(out, "  - Server: `{server}`");
     }
@@ -178,8 +182,14 @@ fn write_step(out: &mut String, step: &PlanStep, plan: &Plan) {
         let _ = writeln!(out, "  - Check: {text}");
     }
     for item in &step.checklist {
-        let _ = writeln!(out, "  - [ ] {item}");
+        let _ = writeln!(out, "  - [ ] {}", prose(item));
     }
+}
+
+/// Text outside code: a value not known yet is shown as `<words>`, which Markdown would
+/// otherwise take for an HTML tag and hide.
+fn prose(text: &str) -> String {
+    text.replace('<', "\\<").replace('>', "\\>")
 }
 
 /// How to show an argv on paper: a shell step's script, or the command line.

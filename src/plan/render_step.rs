@@ -1,5 +1,5 @@
 //! One expanded step as a plan line: its command with every placeholder the answers or the
-//! inventory can fill filled in, the others left as `{{name}}`.
+//! inventory can fill filled in, the others named in words.
 
 use std::convert::Infallible;
 
@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use crate::inventory::Inventory;
 use crate::session::event::Answers;
-use crate::session::fill::{fill_words, render_check};
+use crate::session::fill::{fill_display, fill_words, render_check};
 use crate::session::steps::PlannedStep;
-use crate::wizard::template::render;
-use crate::wizard::{Amount, Catalog, CheckSpec, StepKind};
+use crate::wizard::template::{render, unknown_words};
+use crate::wizard::{Amount, Catalog, CheckSpec, InputDef, StepKind};
 
 use super::expand::ROOT;
 
@@ -55,17 +55,18 @@ pub fn render_step(
     procedure: String,
 ) -> PlanStep {
     let def = step.def;
-    // A value the answers or the inventory give; a missing one stays visible as `{{name}}`.
-    let value = |name: &str| value_of(catalog, step, answers, inventory, name);
-    let shown = |name: &str| Some(value(name).unwrap_or_else(|| format!("{{{{{name}}}}}")));
+    // A value the answers, the inventory or the wizard's default give; a missing one is
+    // named in words (`<the lost front-end server>`), never shown as `{{name}}`.
+    let value = |name: &str| value_of(catalog, step, answers, inventory, name, 0);
+    let words = |name: &str| unknown_words(input_of(catalog, step, name), name);
     let fill = |template: &str| -> Result<String, Infallible> {
-        Ok(render(template, shown).unwrap_or_else(|_| template.to_string()))
+        Ok(fill_display(template, &value, &words))
     };
     let text = |template: &str| fill(template).unwrap_or_else(|never| match never {});
     let runs =
         def.kind == StepKind::Command || matches!(def.check, Some(CheckSpec::Command { .. }));
     let argv = if runs {
-        fill_words(def.shell, &def.argv, &value, true).unwrap_or_default()
+        fill_words(def.shell, &def.argv, &value, Some(&words)).unwrap_or_default()
     } else {
         vec![]
     };
@@ -104,26 +105,53 @@ pub fn render_step(
 }
 
 /// A placeholder's value: the (synthetic) answer, else the inventory value its input's
-/// `default_from` names.
+/// `default_from` names, else the input's literal default (its own placeholders filled the
+/// same way, a few levels deep at most).
 fn value_of(
     catalog: &Catalog,
     step: &PlannedStep<'_>,
     answers: &Answers,
     inventory: Option<&Inventory>,
     name: &str,
+    depth: usize,
 ) -> Option<String> {
     if let Some(value) = step.lookup(answers, false, name) {
         return Some(value.as_text());
     }
-    let input = step
-        .wizard
+    let input = input_of(catalog, step, name)?;
+    let known = |n: &str| {
+        if depth < 4 {
+            value_of(catalog, step, answers, inventory, n, depth + 1)
+        } else {
+            None
+        }
+    };
+    if let Some(key) = input.default_from.as_deref()
+        && let Ok(key) = render(key, known)
+        && let Some(v) = inventory.and_then(|inv| inv.lookup_text(&key))
+    {
+        return Some(v);
+    }
+    match input.default.as_ref()? {
+        toml::Value::String(s) => render(s, known).ok(),
+        toml::Value::Array(items) => Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The definition of input `name` as the step sees it: its own wizard's, else the root's.
+fn input_of<'c>(catalog: &'c Catalog, step: &PlannedStep<'c>, name: &str) -> Option<&'c InputDef> {
+    step.wizard
         .inputs
         .iter()
         .find(|i| i.id == name)
-        .or_else(|| catalog.input(ROOT, name))?;
-    let key = input.default_from.as_deref()?;
-    let key = render(key, |n| step.lookup(answers, false, n).map(|v| v.as_text())).ok()?;
-    inventory?.lookup_text(&key)
+        .or_else(|| catalog.input(ROOT, name))
 }
 
 /// The kebab-case name of a step kind.

@@ -10,8 +10,10 @@ use time::OffsetDateTime;
 use super::timing::{measure, per_procedure, secs};
 use crate::inventory::Inventory;
 use crate::session::event::{AnswerValue, Event, Operator, REDACTED, Record};
+use crate::session::fill::fill_display;
 use crate::session::state::{SessionState, SessionStatus};
 use crate::session::steps::expand;
+use crate::wizard::template::unknown_words;
 use crate::wizard::{Catalog, StepKind};
 
 /// A whole session, ready to render.
@@ -199,11 +201,27 @@ pub fn build(
     let defs: BTreeMap<&str, (String, String)> = planned
         .iter()
         .map(|p| {
+            // The title as the operator saw it: filled from the session's answers, and a value
+            // never given named in words, never as `{{name}}`.
+            let shown = fill_display(
+                &p.def.title,
+                &|name| {
+                    p.lookup(&state.answers, meta.drill, name)
+                        .map(|v| v.as_text())
+                },
+                &|name| {
+                    let input = p
+                        .wizard
+                        .inputs
+                        .iter()
+                        .find(|i| i.id == name)
+                        .or_else(|| catalog.input(&meta.wizard, name));
+                    unknown_words(input, name)
+                },
+            );
             let title = match p.items.first() {
-                Some(item) if p.def.kind != StepKind::Include => {
-                    format!("{} ({item})", p.def.title)
-                }
-                _ => p.def.title.clone(),
+                Some(item) if p.def.kind != StepKind::Include => format!("{shown} ({item})"),
+                _ => shown,
             };
             (p.key.as_str(), (title, kind_word(p.def.kind).to_string()))
         })

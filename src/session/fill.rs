@@ -1,7 +1,7 @@
 //! Filling a step's templates: the one way a command's argv is built from its templates (a
 //! value quoted for the step's shell, the words joined into that shell's source text) and a
 //! check's fields filled in. The session engine fills for running (a missing value is an
-//! error); the plan fills for reading (a missing value stays visible as `{{name}}`).
+//! error); the plan and the screens fill for reading (a missing value is named in words).
 
 use crate::wizard::quote::quote;
 use crate::wizard::template::render;
@@ -9,12 +9,13 @@ use crate::wizard::{Amount, CheckSpec, Shell, StepDef};
 
 /// `templates` filled with `value`, each value quoted for `shell` when the step has one and
 /// the words then joined into that shell's source text. `Err` holds the names with no value,
-/// unless `keep_missing`: then such a placeholder stays as `{{name}}` (unquoted, for reading).
+/// unless `missing` names them: then such a placeholder is shown in those words (unquoted,
+/// for reading; see [`crate::wizard::template::unknown_words`]).
 pub fn fill_words(
     shell: Option<Shell>,
     templates: &[String],
     value: &dyn Fn(&str) -> Option<String>,
-    keep_missing: bool,
+    missing: Option<&dyn Fn(&str) -> String>,
 ) -> Result<Vec<String>, Vec<String>> {
     let fill = |template: &str| {
         render(template, |name| match value(name) {
@@ -22,7 +23,7 @@ pub fn fill_words(
                 Some(sh) => quote(sh, &v),
                 None => v,
             }),
-            None => keep_missing.then(|| format!("{{{{{name}}}}}")),
+            None => missing.map(|words| words(name)),
         })
     };
     match shell {
@@ -35,6 +36,19 @@ pub fn fill_words(
             Ok(shell_argv(shell, words.join(" ")))
         }
     }
+}
+
+/// A template filled for a person to read: each placeholder's value, or where none is known
+/// yet `missing(name)` (words, never `{{name}}`).
+pub fn fill_display(
+    template: &str,
+    value: &dyn Fn(&str) -> Option<String>,
+    missing: &dyn Fn(&str) -> String,
+) -> String {
+    render(template, |name| {
+        Some(value(name).unwrap_or_else(|| missing(name)))
+    })
+    .unwrap_or_else(|_| template.to_string())
 }
 
 /// The argv that runs a shell step's source text.

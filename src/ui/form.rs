@@ -289,6 +289,7 @@ mod tests {
                 pattern: None,
                 pattern_message: None,
                 optional: false,
+                unknown: None,
             },
             default,
             secret_again: false,

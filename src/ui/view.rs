@@ -153,7 +153,8 @@ fn step_view(engine: &Engine<'_>, step: &PlannedStep<'_>, need: &Need<'_>) -> St
             Some(
                 step.lookup(&engine.state.answers, drill, name)
                     .map(|v| v.as_text())
-                    .unwrap_or_else(|| format!("{{{{{name}}}}}")),
+                    .or_else(|| engine.display_value(step, name))
+                    .unwrap_or_else(|| engine.unknown_words(step, name)),
             )
         })
         .unwrap_or_else(|_| template.to_string())

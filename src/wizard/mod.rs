@@ -13,6 +13,7 @@ pub mod rerun;
 pub mod rules;
 pub mod schema;
 pub mod spans;
+pub mod stops;
 pub mod template;
 pub mod validate;
 pub mod when_check;

@@ -58,6 +58,11 @@ pub struct InputDef {
     /// An empty answer is allowed.
     #[serde(default)]
     pub optional: bool,
+    /// How a value nobody has given yet is named where a person reads it (a plan, a title
+    /// shown before the question is answered): `the lost front-end server`. Plain words, no
+    /// placeholders; without it the label stands in.
+    #[serde(default)]
+    pub unknown: Option<String>,
 }
 
 /// The type of an input, which decides its validation and how it is asked.

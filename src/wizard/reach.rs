@@ -189,6 +189,7 @@ mod tests {
             pattern: None,
             pattern_message: None,
             optional: false,
+            unknown: None,
         }
     }
 

@@ -182,6 +182,13 @@ impl Rules<'_> {
         if let Some(key) = &input.default_from {
             self.template(&child(at, "default_from"), key, "default_from", false);
         }
+        // `unknown` is what a person reads in place of the value: never template syntax.
+        if input.unknown.as_deref().is_some_and(|u| u.contains("{{")) {
+            self.at_value(
+                &child(at, "unknown"),
+                format!("'unknown' of input '{id}' is plain words and may not hold '{{{{'"),
+            );
+        }
         let Some(default) = &input.default else {
             return;
         };

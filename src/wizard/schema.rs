@@ -147,6 +147,7 @@ pub static INPUT_KEYS: &[KeySpec] = &[
     key("pattern", Ty::Str, false),
     key("pattern_message", Ty::Str, false),
     key("optional", Ty::Bool, false),
+    key("unknown", Ty::Str, false),
 ];
 
 /// One entry of an input's `options`.

@@ -3,6 +3,8 @@
 //! A placeholder is `{{` optional spaces, a name of letters, digits, `-`, `_` or `.`, optional
 //! spaces, `}}`. Anything else between braces is left as literal text, so `{` in a command stays.
 
+use super::InputDef;
+
 /// One placeholder occurrence: its name and byte range in the template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placeholder<'a> {
@@ -67,6 +69,23 @@ pub fn render(
     }
 }
 
+/// How a value nobody has given yet is shown to a person, in words and never as template
+/// syntax: `<the lost front-end server>` from the input's `unknown`, else its label
+/// (a question becomes `<the answer to "…">`), else the name with spaces for underscores.
+/// The angle brackets mark it as a blank to fill in, also inside a command line.
+pub fn unknown_words(input: Option<&InputDef>, name: &str) -> String {
+    let words = match input {
+        Some(InputDef {
+            unknown: Some(w), ..
+        }) if !w.trim().is_empty() => w.trim().to_string(),
+        Some(i) if i.label.trim().ends_with('?') => format!("the answer to \"{}\"", i.label.trim()),
+        Some(i) if !i.label.trim().is_empty() => i.label.trim().trim_end_matches(':').to_string(),
+        _ => name.replace(['_', '.'], " "),
+    };
+    // A label may itself hold braces; a person never reads `{{` either way.
+    format!("<{}>", words.replace("{{", "{ {").replace("}}", "} }"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +113,25 @@ mod tests {
     fn values_are_inserted_verbatim_and_never_rescanned() {
         let ok = render("{{a}}", |_| Some("{{a}}".into()));
         assert_eq!(ok, Ok("{{a}}".to_string()));
+    }
+
+    #[test]
+    fn an_unknown_value_is_named_in_words() {
+        let mut input: InputDef = toml::from_str(
+            "id = 'fe'\nkind = 'fqdn'\nlabel = 'Front-end server FQDN:'\nunknown = 'the lost front-end server'",
+        )
+        .unwrap();
+        assert_eq!(
+            unknown_words(Some(&input), "fe"),
+            "<the lost front-end server>"
+        );
+        input.unknown = None;
+        assert_eq!(unknown_words(Some(&input), "fe"), "<Front-end server FQDN>");
+        input.label = "Which one?".into();
+        assert_eq!(
+            unknown_words(Some(&input), "fe"),
+            "<the answer to \"Which one?\">"
+        );
+        assert_eq!(unknown_words(None, "backup_set_rtc"), "<backup set rtc>");
     }
 }

@@ -227,6 +227,7 @@ mod tests {
             pattern: None,
             pattern_message: None,
             optional: false,
+            unknown: None,
         }
     }
 

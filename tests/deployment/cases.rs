@@ -37,6 +37,10 @@ pub const ALL: &[Case] = &[
         "case7_the_most_recent_backup_set_is_verified_and_restored",
         most_recent_set,
     ),
+    (
+        "case5_a_site_with_a_secondary_site_fails_over_without_touching_the_primary",
+        site_failover,
+    ),
 ];
 
 /// The servers of the primary pool that use the RTC database.
@@ -409,5 +413,94 @@ fn most_recent_set() {
     assert_eq!(
         after.databases[r"be01\rtc/RTC"].users,
         whole.databases[r"be01\rtc/RTC"].users
+    );
+}
+
+/// The servers of the primary site (Redmond): every server but the standby pool's.
+fn primary_site() -> Vec<&'static str> {
+    world::SERVERS
+        .iter()
+        .filter(|(_, _, pool)| *pool != Some("standby01"))
+        .map(|(fqdn, _, _)| *fqdn)
+        .collect()
+}
+
+/// Case 5: the Redmond site is lost and Boston's standby pool is ready. The failover comes
+/// first and touches only the standby pool: its front-end lets go of its RTC database, the
+/// primary's most recent RTC backup set is verified and restored over it (the word typed),
+/// and its services start again; no command names a server of the lost site. The DNS and
+/// TCP checks against the standby pool ask the real network, which the simulated deployment
+/// does not have: they are marked done with a note, as an operator would after checking.
+fn site_failover() {
+    let whole = world::whole();
+    let mut dep = whole.clone();
+    world::lose(&mut dep, &primary_site(), &[]);
+    let lab = Lab::new(&dep);
+    let text = answers(
+        r#"lost = ["site"]
+os_healthy = false
+secondary_site = true
+direction = "failover"
+backup_set_rtc = "2"
+"#,
+    )
+    .replace(
+        "[confirm]\n",
+        "[confirm]\nfo-restore-rtc = \"OVERWRITE\"\nfo-move-users-force = \"FORCE\"\n",
+    )
+    .replace(
+        "[manual]\n",
+        "[failed]\nfo-dns-sipinternaltls = \"done: checked by hand after the DNS change\"\nfo-dns-sip-tcp = \"done: checked by hand after the DNS change\"\nfo-front-end-in-dns = \"done: checked by hand\"\nfo-pool-reachable = \"done: checked by hand\"\nfo-front-end-rpc = \"done: checked by hand\"\n\n[manual]\n",
+    );
+    let out = lab.run(&text);
+    assert_finished(&out, &lab);
+    let after = lab.state();
+    // The standby pool carries the primary's users: RTC from the most recent set, online,
+    // and its front-end running every service it ran before.
+    let file = format!(r"{BACKUP_SQL}\RTC.bak");
+    let rtc = &after.databases[r"sbbe01\rtc/RTC"];
+    assert_eq!(rtc.state, "ONLINE");
+    assert_eq!(rtc.restored, vec![(file.clone(), 2)]);
+    assert_eq!(rtc.users, whole.databases[r"be01\rtc/RTC"].users);
+    for fqdn in ["sbbe01.boston.contoso.com", "sbfe01.boston.contoso.com"] {
+        assert_eq!(
+            after.servers[fqdn].services, whole.servers[fqdn].services,
+            "services of {fqdn}"
+        );
+    }
+    // Nothing touched the lost site: its servers are as the loss left them, no write names
+    // one of them, and no command was addressed to one.
+    for fqdn in primary_site() {
+        assert_eq!(after.servers[fqdn], dep.servers[fqdn], "{fqdn} was touched");
+        let short = fqdn.split('.').next().unwrap_or(fqdn);
+        for c in lab.commands() {
+            let names = c.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '.' || ch == '-'));
+            assert!(
+                !names.into_iter().any(|n| n == fqdn || n == short),
+                "a command reached the lost site: {c}"
+            );
+        }
+    }
+    for w in &after.writes {
+        let host = dep.host_of(&w.target).unwrap_or(w.target.clone());
+        assert!(
+            w.target.starts_with("verified:") || host.ends_with(".boston.contoso.com"),
+            "written outside the standby pool: {} ({})",
+            w.target,
+            w.what
+        );
+    }
+    assert!(after.faults.is_empty(), "faults: {:?}", after.faults);
+    assert_commands(
+        &lab,
+        &[
+            r"sqlcmd -S sbbe01\rtc -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTC.bak'",
+            r"sqlcmd -S sbbe01\rtc -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTC.bak' WITH FILE = 2",
+            r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName ('sbfe01.boston.contoso.com' -split ',') -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
+            r"sqlcmd -S sbbe01\rtc -E -b -Q RESTORE DATABASE [RTC] FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTC.bak' WITH FILE = 2, RECOVERY, REPLACE, STATS = 10",
+            r"sqlcmd -S sbbe01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTC', 'Status'))",
+            r"powershell -NoProfile -NonInteractive -Command foreach ($name in 'RTCSRV','RTCIMMCU','RTCACPMCU','RTCDATAMCU','RTCAVMCU') { Get-Service -ComputerName ('sbfe01.boston.contoso.com' -split ',') -Name $name -ErrorAction SilentlyContinue | Start-Service -PassThru }",
+            "ipconfig /flushdns",
+        ],
     );
 }

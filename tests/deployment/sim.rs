@@ -498,7 +498,7 @@ fn sqlcmd(dep: &mut Deployment, args: &[String]) -> (i32, String) {
         dep.write(&host, format!("alter {name}"));
         return (0, String::new());
     }
-    unknown("query", &[query.clone()])
+    unknown("query", std::slice::from_ref(query))
 }
 
 fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {

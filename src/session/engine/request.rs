@@ -3,10 +3,11 @@
 //! verification of an interrupted step.
 
 use super::super::event::{Outcome, PlannedFault, REDACTED};
-use super::super::fill::{fill_words, render_check};
+use super::super::fill::{fill_display, fill_words, render_check};
 use super::super::steps::PlannedStep;
 use super::{Engine, EngineError, ExecRequest, Simulation};
 use crate::wizard::template::render;
+use crate::wizard::template::unknown_words;
 use crate::wizard::{Amount, CheckSpec, DrillMode, StepKind};
 
 impl<'a> Engine<'a> {
@@ -113,7 +114,7 @@ impl<'a> Engine<'a> {
             step.def.shell,
             templates,
             &|name| self.value_for(step, name, redact),
-            false,
+            None,
         )
         .map_err(|missing| no_value(step, &missing))
     }
@@ -200,17 +201,27 @@ impl<'a> Engine<'a> {
     }
 
     /// A display template (a step's title, a checklist item, its body or server) filled in
-    /// with the answers as this step sees them. A placeholder with no answer yet stays visible
-    /// as `{{name}}`, and a secret shows as `****` (the checker keeps secrets out of these
-    /// fields anyway). Never fails: this is for showing, not for running.
+    /// with the answers as this step sees them. A placeholder with no answer yet shows the
+    /// default its question will offer, else is named in words (`<the lost front-end server>`), and a secret shows as `****` (the checker keeps
+    /// secrets out of these fields anyway). Never fails: this is for showing, not for running.
     pub fn render_text(&self, step: &PlannedStep<'a>, template: &str) -> String {
-        render(template, |name| {
-            Some(
-                self.value_for(step, name, true)
-                    .unwrap_or_else(|| format!("{{{{{name}}}}}")),
-            )
+        fill_display(template, &|name| self.display_value(step, name), &|name| {
+            self.unknown_words(step, name)
         })
-        .unwrap_or_else(|_| template.to_string())
+    }
+
+    /// A value as a person may read it now: the answer (a secret as `****`), else the default
+    /// the question will offer (the inventory's value or the wizard's), else none.
+    pub fn display_value(&self, step: &PlannedStep<'a>, name: &str) -> Option<String> {
+        self.value_for(step, name, true).or_else(|| {
+            let input = self.input_def(step, name)?;
+            self.default_for(step, input).map(|v| v.as_text())
+        })
+    }
+
+    /// How a value this step has no answer for yet is named to a person.
+    pub fn unknown_words(&self, step: &PlannedStep<'a>, name: &str) -> String {
+        unknown_words(self.input_def(step, name), name)
     }
 
     /// A placeholder's value as text; secrets come from memory, or `****` when redacting.
