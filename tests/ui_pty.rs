@@ -49,8 +49,7 @@ impl Pty {
 /// Quits through the prompt and returns the session id it names.
 fn quit_and_read_id(pty: &mut Pty) -> String {
     pty.send("q");
-    // The command names this binary by its full path (it is not `lifeline` on PATH here), so
-    // the prompt may wrap it before the session id.
+    // The prompt may wrap the command before the session id.
     let screen = pty.wait_for("lifeline resume");
     let id = regex::Regex::new(r"lifeline resume[\s│]+([0-9][^\s│]*)")
         .unwrap()

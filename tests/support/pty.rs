@@ -44,6 +44,18 @@ impl Pty {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        // Installed, as the README has it: `lifeline` on PATH is this binary, so the commands
+        // the screens print read `lifeline resume …` whatever folder the build is in (a long
+        // build path would otherwise wrap them differently on every machine).
+        let bin_dir = Path::new(env!("CARGO_BIN_EXE_lifeline"))
+            .parent()
+            .expect("the binary's folder")
+            .to_path_buf();
+        let mut path = vec![bin_dir];
+        path.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        cmd.env("PATH", std::env::join_paths(path).expect("PATH"));
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
         cmd.env("LIFELINE_DRILL_SPEED", "0");
