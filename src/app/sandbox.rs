@@ -256,6 +256,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        windows,
+        ignore = "not under Wine: the sandbox is for consoles that are not Windows (refused there)"
+    )]
     fn the_environment_names_the_windows_root_home_and_stubs() {
         let env = env_script(Path::new("/tmp/my sandbox"));
         assert!(env.contains("export LIFELINE_WINDOWS_ROOT='/tmp/my sandbox/windows'\n"));

@@ -203,7 +203,8 @@ fn help_lines(state: &AppState, width: usize) -> Vec<Line<'static>> {
         }
     }
     let real_run = state.session().is_some_and(|s| !s.drill());
-    if !cfg!(windows) && (context == Context::Home || real_run) {
+    // Shown on every system (it says whom it is for), so the screens are the same everywhere.
+    if context == Context::Home || real_run {
         lines.push(Line::raw(""));
         lines.extend(para(
             "Not on Windows? Windows paths (\\\\host\\share, D:\\) are looked for under the folder $LIFELINE_WINDOWS_ROOT names; 'lifeline sandbox DIR' makes a practice deployment (backups, stub tools) for a real run.",
