@@ -9,7 +9,7 @@ use thiserror::Error;
 use time::OffsetDateTime;
 
 use crate::journal::{self, JournalError, JournalWriter, LockError, SessionLock};
-use crate::session::engine::{Defaults, Engine, Need, Next, NoDefaults};
+use crate::session::engine::{Defaults, Engine, Need, Next};
 use crate::session::event::{Event, LockHolder, Record};
 use crate::session::state::{SessionState, SessionStatus};
 use crate::wizard::{Catalog, Wizard};
@@ -438,14 +438,7 @@ pub fn summarize_journal(dir: &Path) -> Summary {
     };
     let meta = session.state.meta.clone();
     let wizard = meta.as_ref().map(|m| m.wizard.clone()).unwrap_or_default();
-    let secrets = Default::default();
-    let engine = Engine {
-        catalog: &session.catalog,
-        root: &wizard,
-        state: &session.state,
-        secrets: &secrets,
-        defaults: &NoDefaults,
-    };
+    let engine = Engine::looking_at(&session.catalog, &wizard, &session.state);
     let (steps_done, steps_total) = engine.progress();
     let next = engine.next();
     // A step journaled as running is interrupted only when no supervisor still runs it: a

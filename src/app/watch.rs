@@ -8,7 +8,7 @@ use std::path::Path;
 use time::OffsetDateTime;
 
 use super::store::{self, StoreError};
-use crate::session::engine::{Engine, Next, NoDefaults};
+use crate::session::engine::{Engine, Next};
 use crate::session::state::SessionStatus;
 
 /// The output bytes read from the end of a step's output file (enough for a screenful).
@@ -40,14 +40,7 @@ pub fn look(dir: &Path) -> Result<WatchView, StoreError> {
     let (session, _) = store::load_read_only(dir)?;
     let meta = session.state.meta.clone();
     let wizard = meta.as_ref().map(|m| m.wizard.clone()).unwrap_or_default();
-    let secrets = Default::default();
-    let engine = Engine {
-        catalog: &session.catalog,
-        root: &wizard,
-        state: &session.state,
-        secrets: &secrets,
-        defaults: &NoDefaults,
-    };
+    let engine = Engine::looking_at(&session.catalog, &wizard, &session.state);
     let (done, total) = engine.progress();
     let step = match engine.next() {
         Next::Step { step, .. } => Some(engine.render_text(&step, &step.def.title)),

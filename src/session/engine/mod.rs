@@ -178,7 +178,20 @@ pub struct Engine<'a> {
     pub defaults: &'a dyn Defaults,
 }
 
-impl Engine<'_> {
+impl<'a> Engine<'a> {
+    /// An engine for looking at a session without driving it: no secrets given in this
+    /// process, no inventory defaults (listings, the live view).
+    pub fn looking_at(catalog: &'a Catalog, root: &'a str, state: &'a SessionState) -> Self {
+        static NO_SECRETS: BTreeMap<String, String> = BTreeMap::new();
+        Engine {
+            catalog,
+            root,
+            state,
+            secrets: &NO_SECRETS,
+            defaults: &NoDefaults,
+        }
+    }
+
     pub(super) fn drill(&self) -> bool {
         self.state.meta.as_ref().is_some_and(|m| m.drill)
     }
