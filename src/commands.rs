@@ -250,7 +250,7 @@ fn run(
     let label = answers_path.display().to_string();
     answers.check_ids(&label, catalog, id).map_err(bad)?;
     let inventory = load_inventory(inventory)?;
-    let defaults = |inv: &Option<(Inventory, String)>| -> Box<dyn Defaults> {
+    let defaults = |inv: &Option<(Inventory, String)>| -> Box<dyn Defaults + Send> {
         match inv {
             Some((i, _)) => Box::new(i.clone()),
             None => Box::new(NoDefaults),
@@ -299,7 +299,7 @@ fn dry_run(
     id: &str,
     answers: &AnswersFile,
     drill: bool,
-    defaults: Box<dyn Defaults>,
+    defaults: Box<dyn Defaults + Send>,
     label: &str,
 ) -> Result<(), Failure> {
     let mut memory = MemoryJournal::default();
@@ -441,19 +441,21 @@ fn resume(
         .check_ids(&answers_path.display().to_string(), &pinned.catalog, &id)
         .map_err(bad)?;
     let mut opened = store::open(&dir, Some(current), take_over).map_err(bad)?;
-    let inventory = match &opened.inventory_text {
-        Some(text) => Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?),
-        None => None,
-    };
-    let defaults: Box<dyn Defaults> = match inventory {
-        Some(i) => Box::new(i),
-        None => Box::new(NoDefaults),
-    };
-    lifeline::app::recheck::on_resume(&mut opened, defaults.as_ref()).map_err(bad)?;
-    for w in &opened.warnings {
+    let defaults = opened.defaults().map_err(bad)?;
+    let session_id = opened.id.clone();
+    let dir = opened.dir.clone();
+    let warnings = opened.warnings.clone();
+    let mut driver = opened.driver(defaults);
+    // The world may have changed while nobody watched: the checks that ran, run again.
+    let found = lifeline::app::recheck::on_resume(&driver.engine());
+    if let Some(note) = lifeline::app::recheck::note(&found) {
+        driver
+            .apply(note)
+            .map_err(|e| bad(format!("session {session_id}: {e}")))?;
+    }
+    for w in warnings.iter().chain(&found) {
         eprintln!("lifeline: warning: {w}");
     }
-    let session_id = opened.id.clone();
     outln!("session {session_id} resumed");
     let options = HeadlessOptions {
         interrupted: interrupted.map(|i| match i {
@@ -464,8 +466,6 @@ fn resume(
         retry_failed: true,
         collect_missing: false,
     };
-    let dir = opened.dir.clone();
-    let mut driver = opened.driver(defaults);
     drive_and_report(&mut driver, &answers, &dir, &session_id, options)
 }
 
