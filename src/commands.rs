@@ -353,7 +353,8 @@ fn drive_and_report(
         code: 1,
         message: format!("cannot find the lifeline binary to supervise steps: {e}"),
     })?;
-    let mut runner = ExecRunner::new(dir.to_path_buf(), self_exe);
+    let mut runner = ExecRunner::new(dir.to_path_buf(), self_exe)
+        .map_err(|message| Failure { code: 1, message })?;
     let mut last_step = String::new();
     let mut echo = Echo::new();
     let ending = drive(driver, answers, &mut runner, &options, &mut |step, line| {

@@ -168,7 +168,8 @@ fn run(
         code: 1,
         message: format!("cannot find the lifeline binary to supervise steps: {e}"),
     })?;
-    let mut runner = ExecRunner::new(dir.clone(), self_exe);
+    let mut runner =
+        ExecRunner::new(dir.clone(), self_exe).map_err(|message| Failure { code: 1, message })?;
     let ending = drive(
         &mut driver,
         &answers,

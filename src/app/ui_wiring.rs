@@ -1,14 +1,13 @@
 //! Plugs the real journal writer task and the supervised runner into the screens' seams.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::journal::{self, SessionLock, WriterHandle};
 use crate::session::driver::Session;
 use crate::session::event::{Event, Record};
-use crate::ui::{BlockingRunner, JournalAppend, JournalPersist, SessionSetup};
+use crate::ui::{JournalAppend, JournalPersist, SessionSetup};
 
-use super::exec_runner::ExecRunner;
+use super::exec_runner::StepExec;
 use super::store::{Opened, StoreError};
 
 impl JournalAppend for WriterHandle {
@@ -35,13 +34,7 @@ pub fn session_setup(
     let defaults = opened.defaults()?;
     let root = opened.wizard_id();
     let dir = opened.dir.clone();
-    let cancel_dir = dir.clone();
-    let runner = BlockingRunner::new(ExecRunner::new(dir.clone(), self_exe)).with_canceller(
-        Arc::new(move |step: &str, attempt: u32| {
-            let _ =
-                crate::exec::request_cancel(&cancel_dir, &crate::exec::step_stem(step, attempt));
-        }),
-    );
+    let runner = StepExec::new(dir.clone(), self_exe);
     let session = Session::new(opened.catalog, root, opened.state, defaults);
     let mut warnings = opened.warnings;
     let mut opening = Vec::new();
