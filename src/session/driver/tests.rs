@@ -120,8 +120,8 @@ fn runs(decided: &Decided) -> Vec<&ExecRequest> {
 #[test]
 fn the_state_folds_only_when_the_journal_acknowledges() {
     let mut session = session();
-    let mut journal = Journal::default();
-    journal.seq = 1;
+    // The session's start is record 1.
+    let mut journal = Journal { seq: 1 };
     let decided = session.submit([Intent::Enter { step: "ask".into() }]);
     assert_eq!(
         appended(&decided),
@@ -139,8 +139,8 @@ fn the_state_folds_only_when_the_journal_acknowledges() {
 #[test]
 fn intents_given_while_an_ack_is_outstanding_wait_in_order() {
     let mut session = session();
-    let mut journal = Journal::default();
-    journal.seq = 1;
+    // The session's start is record 1.
+    let mut journal = Journal { seq: 1 };
     let first = session.submit([
         Intent::Enter { step: "ask".into() },
         Intent::Answer {
@@ -185,8 +185,8 @@ fn a_refused_intent_drops_the_ones_queued_after_it_and_hands_out_nothing() {
 #[test]
 fn a_secret_is_remembered_here_and_journaled_only_as_redacted() {
     let mut session = session();
-    let mut journal = Journal::default();
-    journal.seq = 1;
+    // The session's start is record 1.
+    let mut journal = Journal { seq: 1 };
     let mut pending: VecDeque<Command> = VecDeque::new();
     let mut handed = Vec::new();
     let mut decided = session.submit([
@@ -219,8 +219,8 @@ fn a_secret_is_remembered_here_and_journaled_only_as_redacted() {
 #[test]
 fn an_attempt_is_handed_out_only_once_its_start_is_durable() {
     let mut session = session();
-    let mut journal = Journal::default();
-    journal.seq = 1;
+    // The session's start is record 1.
+    let mut journal = Journal { seq: 1 };
     let mut queue: VecDeque<Command> = VecDeque::new();
     let mut decided = session.submit([
         Intent::Enter { step: "ask".into() },
