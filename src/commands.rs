@@ -5,16 +5,14 @@ use std::path::{Path, PathBuf};
 
 use lifeline::app::answers::AnswersFile;
 use lifeline::app::driver::Driver;
-use lifeline::app::driver::MemoryJournal;
 use lifeline::app::echo::Echo;
-use lifeline::app::exec_runner::ExecRunner;
-use lifeline::app::headless::{Ending, HeadlessOptions, InterruptedChoice, drive};
+use lifeline::app::headless::{HeadlessOptions, InterruptedChoice};
 use lifeline::app::store::{self, NewSession};
 use lifeline::app::template::answers_template;
+use lifeline::app::usecase::{self, DryRun, Noun, Stop};
 use lifeline::inventory::Inventory;
 use lifeline::journal;
 use lifeline::session::engine::{Defaults, NoDefaults};
-use lifeline::session::state::SessionState;
 use lifeline::wizard::{self, Catalog};
 
 use crate::cli::{Cli, Command, InterruptedArg, PlanFormat};
@@ -23,6 +21,15 @@ use crate::cli::{Cli, Command, InterruptedArg, PlanFormat};
 pub struct Failure {
     pub code: u8,
     pub message: String,
+}
+
+impl From<Stop> for Failure {
+    fn from(stop: Stop) -> Failure {
+        Failure {
+            code: stop.code,
+            message: stop.message,
+        }
+    }
 }
 
 /// A bad-usage or bad-input failure (exit 2).
@@ -257,7 +264,18 @@ fn run(
         }
     };
     // A dry run over memory first: every missing answer is reported before anything starts.
-    dry_run(catalog, id, &answers, drill, defaults(&inventory), &label)?;
+    usecase::dry_run(
+        DryRun {
+            catalog,
+            wizard: id,
+            answers: &answers,
+            label: &label,
+            drill,
+            scenario: None,
+            opening: vec![],
+        },
+        defaults(&inventory),
+    )?;
     let home = journal::lifeline_home().map_err(bad)?;
     // The target depends on what was lost, which is answered inside the session.
     let target_s = None;
@@ -294,54 +312,6 @@ fn run(
     )
 }
 
-fn dry_run(
-    catalog: &Catalog,
-    id: &str,
-    answers: &AnswersFile,
-    drill: bool,
-    defaults: Box<dyn Defaults + Send>,
-    label: &str,
-) -> Result<(), Failure> {
-    let mut memory = MemoryJournal::default();
-    let mut driver = Driver::new(
-        catalog.clone(),
-        id.to_string(),
-        SessionState::default(),
-        defaults,
-        Box::new(&mut memory),
-    );
-    driver
-        .append(lifeline::session::event::Event::SessionStarted {
-            session: "dry-run".into(),
-            wizard: id.into(),
-            wizard_hash: String::new(),
-            wizard_version: String::new(),
-            inventory_hash: None,
-            operator: journal::current_operator(),
-            drill,
-            lifeline_version: String::new(),
-            scenario: None,
-            target_s: None,
-        })
-        .map_err(bad)?;
-    let mut runner = lifeline::app::headless::SucceedingRunner;
-    let options = HeadlessOptions {
-        collect_missing: true,
-        ..HeadlessOptions::default()
-    };
-    match drive(&mut driver, answers, &mut runner, &options, &mut |_, _| {}).map_err(bad)? {
-        Ending::MissingAnswers(keys) => {
-            let list: Vec<String> = keys.iter().map(|k| format!("'{k}'")).collect();
-            Err(bad(format!(
-                "'{label}': no value and no default for: {}",
-                list.join(", ")
-            )))
-        }
-        Ending::InvalidAnswer(message) => Err(bad(format!("'{label}': {message}"))),
-        _ => Ok(()),
-    }
-}
-
 fn drive_and_report(
     driver: &mut Driver<'_>,
     answers: &AnswersFile,
@@ -349,15 +319,9 @@ fn drive_and_report(
     session_id: &str,
     options: HeadlessOptions,
 ) -> Result<u8, Failure> {
-    let self_exe = std::env::current_exe().map_err(|e| Failure {
-        code: 1,
-        message: format!("cannot find the lifeline binary to supervise steps: {e}"),
-    })?;
-    let mut runner = ExecRunner::new(dir.to_path_buf(), self_exe)
-        .map_err(|message| Failure { code: 1, message })?;
     let mut last_step = String::new();
     let mut echo = Echo::new();
-    let ending = drive(driver, answers, &mut runner, &options, &mut |step, line| {
+    let ending = usecase::drive_to_end(driver, answers, dir, &options, &mut |step, line| {
         if step != last_step {
             echo.line(format_args!("== {step}"));
             last_step = step.to_string();
@@ -369,18 +333,8 @@ fn drive_and_report(
         ));
     });
     drop(echo);
-    // Still holding the lock: the summary `lifeline sessions` reads, if it has ended.
-    lifeline::app::summary::save(dir);
-    let ending = ending.map_err(|e| Failure {
-        code: 1,
-        message: format!("session {session_id}: {e}"),
-    })?;
-    let resume_hint = format!(
-        "{} resume {session_id} --answers FILE",
-        lifeline::invocation::program()
-    );
-    match ending {
-        Ending::Finished => {
+    match usecase::conclude(ending?, session_id, Noun::Session)? {
+        None => {
             outln!("session {session_id} finished");
             if driver.state.meta.as_ref().is_some_and(|m| m.drill) {
                 // A drill resumed headless still ends with its score.
@@ -389,35 +343,10 @@ fn drive_and_report(
                     lines.iter().for_each(|l| outln!("  {l}"));
                 }
             }
-            Ok(0)
         }
-        Ending::Aborted(reason) => {
-            outln!("session {session_id} was aborted: {reason}");
-            Ok(0)
-        }
-        Ending::StepFailed { step, message } => Err(Failure {
-            code: 1,
-            message: format!(
-                "step '{step}' failed: {message}; session {session_id} is saved, fix the cause and run: {resume_hint}"
-            ),
-        }),
-        Ending::NeedsDecision { step, what } => Err(Failure {
-            code: 3,
-            message: format!(
-                "step '{step}' needs an operator decision: {what}; then: {resume_hint}"
-            ),
-        }),
-        Ending::MissingAnswers(keys) => Err(bad(format!(
-            "no value and no default for: {}; session {session_id} is saved",
-            keys.iter()
-                .map(|k| format!("'{k}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-        Ending::InvalidAnswer(message) => {
-            Err(bad(format!("{message}; session {session_id} is saved")))
-        }
+        Some(reason) => outln!("session {session_id} was aborted: {reason}"),
     }
+    Ok(0)
 }
 
 fn resume(
