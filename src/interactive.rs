@@ -12,9 +12,7 @@ use lifeline::drill;
 use lifeline::inventory::Inventory;
 use lifeline::journal;
 use lifeline::session::state::SessionStatus;
-use lifeline::ui::{
-    self, AppExit, AppSetup, HomeSetup, ScenarioSummary, SessionSummary, WizardSummary,
-};
+use lifeline::ui::{AppExit, AppSetup, HomeSetup, ScenarioSummary, SessionSummary, WizardSummary};
 use lifeline::wizard::Catalog;
 
 use crate::commands::{Failure, bad};
@@ -103,10 +101,12 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
             AppSetup::Session(s) => Some(s.session_dir.clone()),
             _ => None,
         };
-        let exit = runtime.block_on(ui::run_app(setup)).map_err(|e| Failure {
-            code: 1,
-            message: e.to_string(),
-        })?;
+        let exit = runtime
+            .block_on(lifeline::app::screens::run_app(setup))
+            .map_err(|e| Failure {
+                code: 1,
+                message: e.to_string(),
+            })?;
         // Still holding the lock: the summary `lifeline sessions` reads, if it has ended.
         if let Some(dir) = &session_dir {
             lifeline::app::summary::save(dir);

@@ -39,7 +39,8 @@ fn default_session(home: &Path) -> Result<PathBuf, Failure> {
         .into_iter()
         .filter_map(|d| {
             let view = watch::look(&d).ok()?;
-            (view.state == "in progress").then(|| (d, view.updated_at, view.holder.is_some()))
+            (view.state == lifeline::session::state::SessionStatus::InProgress)
+                .then(|| (d, view.updated_at, view.holder.is_some()))
         })
         .collect();
     open.sort_by_key(|b| std::cmp::Reverse((b.2, b.1)));
@@ -58,7 +59,7 @@ fn follow(dir: &Path) -> Result<u8, Failure> {
         code: 1,
         message: format!("cannot use the terminal: {e}"),
     };
-    let mut guard = lifeline::ui::terminal::TerminalGuard::enter().map_err(failed)?;
+    let mut guard = lifeline::app::terminal::TerminalGuard::enter().map_err(failed)?;
     loop {
         // A journal mid-write or briefly unreadable keeps the last good look.
         let look = watch::look(dir);

@@ -77,8 +77,40 @@ fn code_of(line: &str) -> &str {
 }
 
 /// Every forbidden name in `text`, as `line: what (why)`.
+/// What the screens (`src/ui`) must not do themselves: they draw and send intents; the
+/// shell (`app::screens`, `app::persist`, `app::exec_runner`) owns the terminal, the tasks,
+/// the clock, the environment and the disk. Channels and the terminal types they draw on are
+/// theirs to use.
+const UI_FORBIDDEN: &[(&str, &str)] = &[
+    (
+        r"\btokio::(spawn|task|signal|fs|process|time|runtime)\b",
+        "tasks or the runtime",
+    ),
+    (
+        r"\bratatui::(try_init|init|restore)\b",
+        "taking over the terminal",
+    ),
+    (r"\bstd::fs\b", "disk"),
+    (r"\bstd::process\b", "processes"),
+    (r"\bstd::thread\b", "threads"),
+    (r"\bstd::net\b", "network"),
+    (r"\bstd::env\b", "environment"),
+    (
+        r"\bstd::io::(stdin|stdout|stderr)\b",
+        "the terminal's streams",
+    ),
+    (r"\bSystemTime\b", "clock"),
+    (r"\bInstant\b", "clock"),
+    (r"\bnow_(utc|local)\b", "clock"),
+    (r"\bcrate::(exec|journal|app|logging)\b", "the shell"),
+];
+
 fn violations(text: &str) -> Vec<String> {
-    let rules: Vec<(Regex, &str)> = FORBIDDEN
+    scan(text, FORBIDDEN)
+}
+
+fn scan(text: &str, forbidden: &[(&str, &str)]) -> Vec<String> {
+    let rules: Vec<(Regex, &str)> = forbidden
         .iter()
         .map(|(pattern, why)| (Regex::new(pattern).expect("a valid pattern"), *why))
         .collect();
@@ -120,6 +152,45 @@ fn the_core_names_no_io_and_no_shell_module() {
         "the functional core reaches outside itself:\n{}",
         problems.join("\n")
     );
+}
+
+#[test]
+fn the_screens_only_draw_and_send_intents() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src/ui"), &mut files);
+    assert!(files.len() > 20, "the screens' modules were not found");
+    let mut problems = Vec::new();
+    for file in &files {
+        // The in-memory seams are a test harness (feature `test-support`), not screens.
+        if file.ends_with("memory.rs") {
+            continue;
+        }
+        let text = fs::read_to_string(file).expect("a readable source file");
+        let shown = file
+            .strip_prefix(root())
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        problems.extend(
+            scan(&text, UI_FORBIDDEN)
+                .into_iter()
+                .map(|v| format!("{shown}:{v}")),
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "the screens do the shell's work:\n{}",
+        problems.join("\n")
+    );
+    for bad in [
+        "tokio::spawn(async move {",
+        "let _ = std::env::var_os(\"NO_COLOR\");",
+        "let t = ratatui::try_init()?;",
+        "std::thread::spawn(move || {});",
+    ] {
+        assert_eq!(scan(bad, UI_FORBIDDEN).len(), 1, "not caught: {bad}");
+    }
+    assert!(scan("use tokio::sync::mpsc;", UI_FORBIDDEN).is_empty());
 }
 
 #[test]

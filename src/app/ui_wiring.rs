@@ -2,25 +2,13 @@
 
 use std::path::PathBuf;
 
-use crate::journal::{self, SessionLock, WriterHandle};
+use crate::journal::{self, SessionLock};
 use crate::session::driver::Session;
-use crate::session::event::{Event, Record};
-use crate::ui::{JournalAppend, JournalPersist, SessionSetup};
+use crate::ui::SessionSetup;
 
 use super::exec_runner::StepExec;
+use super::persist::JournalPersist;
 use super::store::{Opened, StoreError};
-
-impl JournalAppend for WriterHandle {
-    async fn append(&mut self, event: Event) -> Result<Record, String> {
-        WriterHandle::append(self, event)
-            .await
-            .map_err(|e| e.to_string())
-    }
-
-    async fn close(self) -> Result<(), String> {
-        WriterHandle::close(self).await.map_err(|e| e.to_string())
-    }
-}
 
 /// The screens' setup for an opened session, and the lock that must be held while they run.
 /// On a resume (`recheck`), the checks that already passed run again first and what they find

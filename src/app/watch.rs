@@ -20,8 +20,7 @@ pub struct WatchView {
     pub id: String,
     pub wizard: String,
     pub drill: bool,
-    /// `in progress`, `finished`, `aborted: <reason>`.
-    pub state: String,
+    pub state: SessionStatus,
     pub done: usize,
     pub total: usize,
     pub started_at: Option<OffsetDateTime>,
@@ -54,11 +53,7 @@ pub fn look(dir: &Path) -> Result<WatchView, StoreError> {
             tail(&files.out(), 200)
         })
         .unwrap_or_default();
-    let state = match &session.state.status {
-        SessionStatus::InProgress => "in progress".to_string(),
-        SessionStatus::Finished => "finished".to_string(),
-        SessionStatus::Aborted { reason } => format!("aborted: {reason}"),
-    };
+    let state = session.state.status.clone();
     Ok(WatchView {
         id: session.id.clone(),
         wizard,
@@ -74,6 +69,15 @@ pub fn look(dir: &Path) -> Result<WatchView, StoreError> {
         running,
         output,
     })
+}
+
+/// A session's status in words: `in progress`, `finished`, `aborted: <reason>`.
+fn status_words(status: &SessionStatus) -> String {
+    match status {
+        SessionStatus::InProgress => "in progress".to_string(),
+        SessionStatus::Finished => "finished".to_string(),
+        SessionStatus::Aborted { reason } => format!("aborted: {reason}"),
+    }
 }
 
 /// The last `n` lines of a file (escape sequences neutralized), empty when it is missing.
@@ -114,7 +118,9 @@ pub fn lines(view: &WatchView, now: OffsetDateTime, width: usize, height: usize)
         .unwrap_or_default();
     out.push(cut(format!(
         " {} · {} of {} steps done · elapsed {elapsed}",
-        view.state, view.done, view.total
+        status_words(&view.state),
+        view.done,
+        view.total
     )));
     out.push(cut(match &view.holder {
         Some(h) => format!(" driven by {h}"),
@@ -155,7 +161,7 @@ mod tests {
             id: "20260301-100000-x".into(),
             wizard: "restore-databases".into(),
             drill: false,
-            state: "in progress".into(),
+            state: SessionStatus::InProgress,
             done: 3,
             total: 9,
             started_at: Some(datetime!(2026-03-01 10:00:00 UTC)),

@@ -18,7 +18,7 @@ pub mod timing;
 
 use time::OffsetDateTime;
 
-pub use model::{Report, ReportError, StepLine, build};
+pub use model::{Report, ReportError, StepLine, StepState, build};
 pub use score::{Score, score};
 
 /// The report of a session directory: its journal, pinned wizards and pinned inventory (for
@@ -77,28 +77,16 @@ pub fn fmt_time(at: OffsetDateTime) -> String {
 /// A step's outcome in words: `done`, `done after 2 attempts`, `skipped`, `FAILED (exit 1)`.
 pub fn outcome_label(s: &StepLine) -> String {
     match s.state {
-        "done" if s.attempts > 1 => format!("done after {} attempts", s.attempts),
-        "failed" => match s.exit_code {
+        StepState::Done if s.attempts > 1 => format!("done after {} attempts", s.attempts),
+        StepState::Failed => match s.exit_code {
             Some(code) => format!("FAILED (exit {code})"),
             None => "FAILED".to_string(),
         },
-        "interrupted" => "INTERRUPTED (outcome unknown)".to_string(),
-        "marked-done" => "marked done by hand".to_string(),
-        other => other.to_string(),
+        StepState::Interrupted => "INTERRUPTED (outcome unknown)".to_string(),
+        StepState::MarkedDone => "marked done by hand".to_string(),
+        other => other.key().to_string(),
     }
 }
 
-/// An argv as one line people can read and paste: arguments with blanks or quotes are
-/// double-quoted (backslashes stay as they are: Windows paths read as written).
-pub fn command_line(argv: &[String]) -> String {
-    argv.iter()
-        .map(|a| {
-            if a.is_empty() || a.contains([' ', '"', '\t']) {
-                format!("\"{}\"", a.replace('"', "\\\""))
-            } else {
-                a.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+/// An argv as one line people can read and paste (one spelling everywhere).
+pub use crate::wizard::quote::readable_command as command_line;

@@ -11,7 +11,7 @@ use super::timing::{measure, per_procedure, secs};
 use crate::inventory::Inventory;
 use crate::session::event::{AnswerValue, Event, Operator, REDACTED, Record};
 use crate::session::fill::fill_display;
-use crate::session::state::{SessionState, SessionStatus};
+use crate::session::state::{SessionState, SessionStatus, StepStatus};
 use crate::session::steps::expand;
 use crate::wizard::template::unknown_words;
 use crate::wizard::{Catalog, StepKind};
@@ -77,6 +77,54 @@ pub struct ProcedureLine {
     pub operator_s: f64,
 }
 
+/// Where a step stands in a report; serialized (and shown in HTML classes) as its key:
+/// `done`, `failed`, `skipped`, `marked-done`, `running`, `interrupted` or `pending`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepState {
+    Done,
+    Failed,
+    Skipped,
+    MarkedDone,
+    Running,
+    Interrupted,
+    Pending,
+}
+
+impl StepState {
+    /// The state a journaled step status is reported as.
+    pub fn of(status: &StepStatus) -> StepState {
+        match status {
+            StepStatus::Pending | StepStatus::Entered => StepState::Pending,
+            StepStatus::Running { .. } => StepState::Running,
+            StepStatus::Succeeded | StepStatus::Completed => StepState::Done,
+            StepStatus::Failed { .. } => StepState::Failed,
+            StepStatus::Interrupted { .. } => StepState::Interrupted,
+            StepStatus::Skipped { .. } => StepState::Skipped,
+            StepStatus::MarkedDone { .. } => StepState::MarkedDone,
+        }
+    }
+
+    /// The key the JSON report and the HTML classes use.
+    pub fn key(self) -> &'static str {
+        match self {
+            StepState::Done => "done",
+            StepState::Failed => "failed",
+            StepState::Skipped => "skipped",
+            StepState::MarkedDone => "marked-done",
+            StepState::Running => "running",
+            StepState::Interrupted => "interrupted",
+            StepState::Pending => "pending",
+        }
+    }
+}
+
+impl std::fmt::Display for StepState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
 /// One step the session reached.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepLine {
@@ -86,8 +134,7 @@ pub struct StepLine {
     pub kind: String,
     /// The procedure it belongs to (see `timing::procedure_of`).
     pub procedure: String,
-    /// `done`, `failed`, `skipped`, `marked-done`, `running`, `interrupted` or `pending`.
-    pub state: &'static str,
+    pub state: StepState,
     #[serde(with = "time::serde::rfc3339::option")]
     pub started_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::model::{FaultLine, Report};
+use super::model::{FaultLine, Report, StepState};
 use super::timing::human;
 
 /// How a drill went.
@@ -57,7 +57,7 @@ pub fn score(report: &Report) -> Score {
         marked_done: report
             .steps
             .iter()
-            .filter(|s| s.state == "marked-done")
+            .filter(|s| s.state == StepState::MarkedDone)
             .map(|s| (s.id.clone(), s.title.clone(), s.done_note.clone()))
             .collect(),
         finished: report.status == "finished",

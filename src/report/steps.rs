@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{AttemptLine, FaultLine, StepLine};
+use super::model::{AttemptLine, FaultLine, StepLine, StepState};
 use super::timing::{Timings, procedure_of, secs};
 use crate::session::event::{Event, Outcome, Record};
 use crate::session::state::{SessionState, StepStatus};
@@ -80,7 +80,7 @@ pub fn step_lines(
                 title,
                 kind,
                 procedure: procedure_of(key).to_string(),
-                state: record.status.label(),
+                state: StepState::of(&record.status),
                 started_at: t.entered_at,
                 finished_at: t.finished_at(),
                 machine_s: secs(t.machine_ms),

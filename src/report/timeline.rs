@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::html::esc;
-use super::model::{Report, StepLine};
+use super::model::{Report, StepLine, StepState};
 use super::outcome_label;
 use super::timing::{human, span_ms};
 
@@ -133,12 +133,12 @@ fn css_var(class: &str) -> &'static str {
 
 fn bar_class(s: &StepLine) -> &'static str {
     match s.state {
-        "done" => "b-done",
-        "failed" => "b-failed",
-        "interrupted" | "running" => "b-interrupted",
-        "skipped" => "b-skipped",
-        "marked-done" => "b-marked-done",
-        _ => "b-pending",
+        StepState::Done => "b-done",
+        StepState::Failed => "b-failed",
+        StepState::Interrupted | StepState::Running => "b-interrupted",
+        StepState::Skipped => "b-skipped",
+        StepState::MarkedDone => "b-marked-done",
+        StepState::Pending => "b-pending",
     }
 }
 

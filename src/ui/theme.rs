@@ -15,10 +15,11 @@ impl Default for Theme {
 }
 
 impl Theme {
-    /// Colours unless `NO_COLOR` is set to a non-empty value (<https://no-color.org>).
-    pub fn from_env() -> Theme {
+    /// Colours unless `no_color` (the value of `NO_COLOR`, read by the shell) is set and
+    /// not empty (<https://no-color.org>).
+    pub fn for_no_color(no_color: Option<&std::ffi::OsStr>) -> Theme {
         Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            color: no_color.is_none_or(|v| v.is_empty()),
         }
     }
 

@@ -24,6 +24,26 @@
 
 use crate::wizard::Shell;
 
+/// An argv as one line people read and paste (screens, reports, the header of a step's
+/// output, error messages): an argument that is empty or holds blanks or quotes is
+/// double-quoted with `"` escaped as `\"`; backslashes stay as written, so Windows paths read
+/// as they are typed. For reading only: what runs is always the argv itself.
+pub fn readable_command(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| {
+            if a.is_empty()
+                || a.chars()
+                    .any(|c| c.is_whitespace() || c == '"' || c == '\'')
+            {
+                format!("\"{}\"", a.replace('"', "\\\""))
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `value` as one word of `shell` source text.
 pub fn quote(shell: Shell, value: &str) -> String {
     match shell {
@@ -118,6 +138,26 @@ pub(crate) fn msvc_quoted(arg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_readable_command_quotes_only_what_a_reader_needs_and_keeps_backslashes() {
+        let argv: Vec<String> = [
+            "sqlcmd",
+            "-S",
+            r"C:\Program Files\x",
+            "",
+            r#"a"b"#,
+            "it's",
+            r"\\bkp01\share",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            readable_command(&argv),
+            r#"sqlcmd -S "C:\Program Files\x" "" "a\"b" "it's" \\bkp01\share"#
+        );
+    }
 
     #[test]
     fn powershell_doubles_every_kind_of_single_quote() {
