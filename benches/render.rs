@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
+use lifeline::session::driver::Session;
 use lifeline::session::engine::NoDefaults;
 use lifeline::session::event::{AnswerValue, Event, Operator, Record};
 use lifeline::session::state::SessionState;
@@ -84,12 +85,11 @@ fn session() -> Harness {
     let state = SessionState::replay(&records).expect("replays");
     let mut script = Script::ok(&[]);
     script.hold = true;
+    let persist = Box::new(MemoryPersist::new(state.last_seq, t0));
     let setup = AppSetup::Session(Box::new(SessionSetup {
-        catalog,
-        root: "restore-test".into(),
-        persist: Box::new(MemoryPersist::new(state.last_seq, t0)),
-        state,
-        defaults: Box::new(NoDefaults),
+        session: Session::new(catalog, "restore-test".into(), state, Box::new(NoDefaults)),
+        opening: vec![],
+        persist,
         runner: Box::new(MemoryRunner::new().script("restore-db", script)),
         session_id: "bench".into(),
         session_dir: PathBuf::from("/tmp/bench"),

@@ -5,16 +5,14 @@ use std::path::{Path, PathBuf};
 
 use lifeline::app::answers::AnswersFile;
 use lifeline::app::driver::Driver;
-use lifeline::app::driver::MemoryJournal;
 use lifeline::app::echo::Echo;
-use lifeline::app::exec_runner::ExecRunner;
-use lifeline::app::headless::{Ending, HeadlessOptions, InterruptedChoice, drive};
+use lifeline::app::headless::{HeadlessOptions, InterruptedChoice};
 use lifeline::app::store::{self, NewSession};
 use lifeline::app::template::answers_template;
+use lifeline::app::usecase::{self, DryRun, Noun, Stop};
 use lifeline::inventory::Inventory;
 use lifeline::journal;
 use lifeline::session::engine::{Defaults, NoDefaults};
-use lifeline::session::state::SessionState;
 use lifeline::wizard::{self, Catalog};
 
 use crate::cli::{Cli, Command, InterruptedArg, PlanFormat};
@@ -23,6 +21,15 @@ use crate::cli::{Cli, Command, InterruptedArg, PlanFormat};
 pub struct Failure {
     pub code: u8,
     pub message: String,
+}
+
+impl From<Stop> for Failure {
+    fn from(stop: Stop) -> Failure {
+        Failure {
+            code: stop.code,
+            message: stop.message,
+        }
+    }
 }
 
 /// A bad-usage or bad-input failure (exit 2).
@@ -250,14 +257,25 @@ fn run(
     let label = answers_path.display().to_string();
     answers.check_ids(&label, catalog, id).map_err(bad)?;
     let inventory = load_inventory(inventory)?;
-    let defaults = |inv: &Option<(Inventory, String)>| -> Box<dyn Defaults> {
+    let defaults = |inv: &Option<(Inventory, String)>| -> Box<dyn Defaults + Send> {
         match inv {
             Some((i, _)) => Box::new(i.clone()),
             None => Box::new(NoDefaults),
         }
     };
     // A dry run over memory first: every missing answer is reported before anything starts.
-    dry_run(catalog, id, &answers, drill, defaults(&inventory), &label)?;
+    usecase::dry_run(
+        DryRun {
+            catalog,
+            wizard: id,
+            answers: &answers,
+            label: &label,
+            drill,
+            scenario: None,
+            opening: vec![],
+        },
+        defaults(&inventory),
+    )?;
     let home = journal::lifeline_home().map_err(bad)?;
     // The target depends on what was lost, which is answered inside the session.
     let target_s = None;
@@ -294,54 +312,6 @@ fn run(
     )
 }
 
-fn dry_run(
-    catalog: &Catalog,
-    id: &str,
-    answers: &AnswersFile,
-    drill: bool,
-    defaults: Box<dyn Defaults>,
-    label: &str,
-) -> Result<(), Failure> {
-    let mut memory = MemoryJournal::default();
-    let mut driver = Driver::new(
-        catalog.clone(),
-        id.to_string(),
-        SessionState::default(),
-        defaults,
-        Box::new(&mut memory),
-    );
-    driver
-        .append(lifeline::session::event::Event::SessionStarted {
-            session: "dry-run".into(),
-            wizard: id.into(),
-            wizard_hash: String::new(),
-            wizard_version: String::new(),
-            inventory_hash: None,
-            operator: journal::current_operator(),
-            drill,
-            lifeline_version: String::new(),
-            scenario: None,
-            target_s: None,
-        })
-        .map_err(bad)?;
-    let mut runner = lifeline::app::headless::SucceedingRunner;
-    let options = HeadlessOptions {
-        collect_missing: true,
-        ..HeadlessOptions::default()
-    };
-    match drive(&mut driver, answers, &mut runner, &options, &mut |_, _| {}).map_err(bad)? {
-        Ending::MissingAnswers(keys) => {
-            let list: Vec<String> = keys.iter().map(|k| format!("'{k}'")).collect();
-            Err(bad(format!(
-                "'{label}': no value and no default for: {}",
-                list.join(", ")
-            )))
-        }
-        Ending::InvalidAnswer(message) => Err(bad(format!("'{label}': {message}"))),
-        _ => Ok(()),
-    }
-}
-
 fn drive_and_report(
     driver: &mut Driver<'_>,
     answers: &AnswersFile,
@@ -349,14 +319,9 @@ fn drive_and_report(
     session_id: &str,
     options: HeadlessOptions,
 ) -> Result<u8, Failure> {
-    let self_exe = std::env::current_exe().map_err(|e| Failure {
-        code: 1,
-        message: format!("cannot find the lifeline binary to supervise steps: {e}"),
-    })?;
-    let mut runner = ExecRunner::new(dir.to_path_buf(), self_exe);
     let mut last_step = String::new();
     let mut echo = Echo::new();
-    let ending = drive(driver, answers, &mut runner, &options, &mut |step, line| {
+    let ending = usecase::drive_to_end(driver, answers, dir, &options, &mut |step, line| {
         if step != last_step {
             echo.line(format_args!("== {step}"));
             last_step = step.to_string();
@@ -368,18 +333,8 @@ fn drive_and_report(
         ));
     });
     drop(echo);
-    // Still holding the lock: the summary `lifeline sessions` reads, if it has ended.
-    lifeline::app::summary::save(dir);
-    let ending = ending.map_err(|e| Failure {
-        code: 1,
-        message: format!("session {session_id}: {e}"),
-    })?;
-    let resume_hint = format!(
-        "{} resume {session_id} --answers FILE",
-        lifeline::invocation::program()
-    );
-    match ending {
-        Ending::Finished => {
+    match usecase::conclude(ending?, session_id, Noun::Session)? {
+        None => {
             outln!("session {session_id} finished");
             if driver.state.meta.as_ref().is_some_and(|m| m.drill) {
                 // A drill resumed headless still ends with its score.
@@ -388,35 +343,10 @@ fn drive_and_report(
                     lines.iter().for_each(|l| outln!("  {l}"));
                 }
             }
-            Ok(0)
         }
-        Ending::Aborted(reason) => {
-            outln!("session {session_id} was aborted: {reason}");
-            Ok(0)
-        }
-        Ending::StepFailed { step, message } => Err(Failure {
-            code: 1,
-            message: format!(
-                "step '{step}' failed: {message}; session {session_id} is saved, fix the cause and run: {resume_hint}"
-            ),
-        }),
-        Ending::NeedsDecision { step, what } => Err(Failure {
-            code: 3,
-            message: format!(
-                "step '{step}' needs an operator decision: {what}; then: {resume_hint}"
-            ),
-        }),
-        Ending::MissingAnswers(keys) => Err(bad(format!(
-            "no value and no default for: {}; session {session_id} is saved",
-            keys.iter()
-                .map(|k| format!("'{k}'"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-        Ending::InvalidAnswer(message) => {
-            Err(bad(format!("{message}; session {session_id} is saved")))
-        }
+        Some(reason) => outln!("session {session_id} was aborted: {reason}"),
     }
+    Ok(0)
 }
 
 fn resume(
@@ -441,19 +371,21 @@ fn resume(
         .check_ids(&answers_path.display().to_string(), &pinned.catalog, &id)
         .map_err(bad)?;
     let mut opened = store::open(&dir, Some(current), take_over).map_err(bad)?;
-    let inventory = match &opened.inventory_text {
-        Some(text) => Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?),
-        None => None,
-    };
-    let defaults: Box<dyn Defaults> = match inventory {
-        Some(i) => Box::new(i),
-        None => Box::new(NoDefaults),
-    };
-    lifeline::app::recheck::on_resume(&mut opened, defaults.as_ref()).map_err(bad)?;
-    for w in &opened.warnings {
+    let defaults = opened.defaults().map_err(bad)?;
+    let session_id = opened.id.clone();
+    let dir = opened.dir.clone();
+    let warnings = opened.warnings.clone();
+    let mut driver = opened.driver(defaults);
+    // The world may have changed while nobody watched: the checks that ran, run again.
+    let found = lifeline::app::recheck::on_resume(&driver.engine());
+    if let Some(note) = lifeline::app::recheck::note(&found) {
+        driver
+            .apply(note)
+            .map_err(|e| bad(format!("session {session_id}: {e}")))?;
+    }
+    for w in warnings.iter().chain(&found) {
         eprintln!("lifeline: warning: {w}");
     }
-    let session_id = opened.id.clone();
     outln!("session {session_id} resumed");
     let options = HeadlessOptions {
         interrupted: interrupted.map(|i| match i {
@@ -464,8 +396,6 @@ fn resume(
         retry_failed: true,
         collect_missing: false,
     };
-    let dir = opened.dir.clone();
-    let mut driver = opened.driver(defaults);
     drive_and_report(&mut driver, &answers, &dir, &session_id, options)
 }
 

@@ -7,10 +7,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use lifeline::app::answers::AnswersFile;
-use lifeline::app::driver::{Driver, JournalSink, MemoryJournal};
-use lifeline::app::exec_runner::ExecRunner;
-use lifeline::app::headless::{Ending, HeadlessOptions, SucceedingRunner, drive};
+use lifeline::app::driver::{Driver, JournalSink};
+use lifeline::app::headless::HeadlessOptions;
 use lifeline::app::store::{self, NewSession};
+use lifeline::app::usecase::{self, DryRun, Noun};
 use lifeline::drill::{self, LoadedScenario};
 use lifeline::inventory::Inventory;
 use lifeline::journal::{self, JournalWriter};
@@ -121,7 +121,18 @@ fn run(
         .map_err(bad)?;
     let (inventory, inventory_text) = load_inventory(inventory)?;
     let target_s = s.target_with(Some(&inventory));
-    dry_run(catalog, s, &answers, &inventory, &label)?;
+    usecase::dry_run(
+        DryRun {
+            catalog,
+            wizard: s.wizard(),
+            answers: &answers,
+            label: &label,
+            drill: true,
+            scenario: Some(s.id().into()),
+            opening: s.opening_events(),
+        },
+        Box::new(inventory.clone()),
+    )?;
 
     let home = journal::lifeline_home().map_err(bad)?;
     let mut opened = store::start(
@@ -164,121 +175,25 @@ fn run(
             .append(event)
             .map_err(|e| bad(format!("session {session_id}: {e}")))?;
     }
-    let self_exe = std::env::current_exe().map_err(|e| Failure {
-        code: 1,
-        message: format!("cannot find the lifeline binary to supervise steps: {e}"),
-    })?;
-    let mut runner = ExecRunner::new(dir.clone(), self_exe);
-    let ending = drive(
+    let ending = usecase::drive_to_end(
         &mut driver,
         &answers,
-        &mut runner,
+        &dir,
         &HeadlessOptions::default(),
         &mut |_, line| outln!("   | {line}"),
-    )
-    .map_err(|e| Failure {
-        code: 1,
-        message: format!("session {session_id}: {e}"),
-    })?;
+    );
     drop(driver);
-    lifeline::app::summary::save(&dir);
-    let resume_hint = format!(
-        "{} resume {session_id} --answers FILE",
+    // Finished or aborted, a drill ends with its score.
+    usecase::conclude(ending?, &session_id, Noun::Drill)?;
+    outln!("\nDrill {session_id} finished. Score:");
+    for line in score_lines(&dir)? {
+        outln!("  {line}");
+    }
+    outln!(
+        "Report: {} report {session_id} --format html --output drill.html",
         lifeline::invocation::program()
     );
-    match ending {
-        Ending::Finished | Ending::Aborted(_) => {
-            outln!("\nDrill {session_id} finished. Score:");
-            for line in score_lines(&dir)? {
-                outln!("  {line}");
-            }
-            outln!(
-                "Report: {} report {session_id} --format html --output drill.html",
-                lifeline::invocation::program()
-            );
-            Ok(0)
-        }
-        Ending::StepFailed { step, message } => Err(Failure {
-            code: 1,
-            message: format!(
-                "step '{step}' failed: {message}; drill {session_id} is saved: fix the cause and run: {resume_hint} (or decide in the answers file: [failed] \"<step>\" = \"retry\" | \"skip: <reason>\" | \"done: <note>\")"
-            ),
-        }),
-        Ending::NeedsDecision { step, what } => Err(Failure {
-            code: 3,
-            message: format!(
-                "step '{step}' needs an operator decision: {what}; then: {resume_hint}"
-            ),
-        }),
-        Ending::MissingAnswers(keys) => Err(bad(format!(
-            "no value and no default for: {}; drill {session_id} is saved",
-            quoted(&keys)
-        ))),
-        Ending::InvalidAnswer(message) => {
-            Err(bad(format!("{message}; drill {session_id} is saved")))
-        }
-    }
-}
-
-/// Finds every missing answer before the drill starts, in memory, as `lifeline run` does.
-fn dry_run(
-    catalog: &Catalog,
-    s: &LoadedScenario,
-    answers: &AnswersFile,
-    inventory: &Inventory,
-    label: &str,
-) -> Result<(), Failure> {
-    let mut memory = MemoryJournal::default();
-    let mut driver = Driver::new(
-        catalog.clone(),
-        s.wizard().to_string(),
-        SessionState::default(),
-        Box::new(inventory.clone()),
-        Box::new(&mut memory),
-    );
-    let mut events = vec![Event::SessionStarted {
-        session: "dry-run".into(),
-        wizard: s.wizard().into(),
-        wizard_hash: String::new(),
-        wizard_version: String::new(),
-        inventory_hash: None,
-        operator: journal::current_operator(),
-        drill: true,
-        lifeline_version: String::new(),
-        scenario: Some(s.id().into()),
-        target_s: None,
-    }];
-    events.extend(s.opening_events());
-    for event in events {
-        driver.append(event).map_err(bad)?;
-    }
-    let options = HeadlessOptions {
-        collect_missing: true,
-        ..HeadlessOptions::default()
-    };
-    match drive(
-        &mut driver,
-        answers,
-        &mut SucceedingRunner,
-        &options,
-        &mut |_, _| {},
-    )
-    .map_err(bad)?
-    {
-        Ending::MissingAnswers(keys) => Err(bad(format!(
-            "'{label}': no value and no default for: {}",
-            quoted(&keys)
-        ))),
-        Ending::InvalidAnswer(message) => Err(bad(format!("'{label}': {message}"))),
-        _ => Ok(()),
-    }
-}
-
-fn quoted(keys: &[String]) -> String {
-    keys.iter()
-        .map(|k| format!("'{k}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    Ok(0)
 }
 
 /// The score of a session, read back from its journal.

@@ -11,7 +11,6 @@ use lifeline::app::ui_wiring::session_setup;
 use lifeline::drill;
 use lifeline::inventory::Inventory;
 use lifeline::journal;
-use lifeline::session::engine::{Defaults, NoDefaults};
 use lifeline::session::state::SessionStatus;
 use lifeline::ui::{
     self, AppExit, AppSetup, HomeSetup, ScenarioSummary, SessionSummary, WizardSummary,
@@ -78,11 +77,7 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
                 )
                 .map_err(bad)?;
                 let _enter = runtime.enter();
-                let (setup, lock) = session_setup(
-                    opened,
-                    defaults(inventory.map(|(i, _)| i)),
-                    self_exe.clone(),
-                );
+                let (setup, lock) = session_setup(opened, self_exe.clone(), false).map_err(bad)?;
                 (AppSetup::Session(Box::new(setup)), Some(lock))
             }
             Start::Drill { scenario } => {
@@ -92,34 +87,15 @@ pub fn run(catalog: &Catalog, start: Start, inventory: Option<&Path>) -> Result<
                     scenario.as_deref(),
                     inventory_path.as_deref(),
                 )?;
-                let inventory = match &opened.inventory_text {
-                    Some(text) => {
-                        Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?)
-                    }
-                    None => None,
-                };
                 let _enter = runtime.enter();
-                let (setup, lock) = session_setup(opened, defaults(inventory), self_exe.clone());
+                let (setup, lock) = session_setup(opened, self_exe.clone(), false).map_err(bad)?;
                 (AppSetup::Session(Box::new(setup)), Some(lock))
             }
             Start::Resume { session, take_over } => {
                 let dir = journal::find_session(&home, &session).map_err(bad)?;
-                let mut opened =
-                    store::open(&dir, Some(catalog), take_over.as_deref()).map_err(bad)?;
-                let inventory = match &opened.inventory_text {
-                    Some(text) => {
-                        Some(Inventory::parse(text, "inventory.toml (pinned)").map_err(bad)?)
-                    }
-                    None => None,
-                };
-                // The world may have changed while nobody watched: re-run the checks that ran.
-                match &inventory {
-                    Some(i) => lifeline::app::recheck::on_resume(&mut opened, i),
-                    None => lifeline::app::recheck::on_resume(&mut opened, &NoDefaults),
-                }
-                .map_err(bad)?;
+                let opened = store::open(&dir, Some(catalog), take_over.as_deref()).map_err(bad)?;
                 let _enter = runtime.enter();
-                let (setup, lock) = session_setup(opened, defaults(inventory), self_exe.clone());
+                let (setup, lock) = session_setup(opened, self_exe.clone(), true).map_err(bad)?;
                 (AppSetup::Session(Box::new(setup)), Some(lock))
             }
         };
@@ -244,13 +220,6 @@ fn read_inventory(path: Option<&Path>) -> Result<Option<(Inventory, String)>, Fa
         .map_err(|e| bad(format!("cannot read inventory '{}': {e}", path.display())))?;
     let inventory = Inventory::parse(&text, &path.display().to_string()).map_err(bad)?;
     Ok(Some((inventory, text)))
-}
-
-fn defaults(inventory: Option<Inventory>) -> Box<dyn Defaults + Send> {
-    match inventory {
-        Some(i) => Box::new(i),
-        None => Box::new(NoDefaults),
-    }
 }
 
 fn home_setup(home: &Path, catalog: &Catalog, inventory: Option<&Path>) -> HomeSetup {

@@ -42,7 +42,7 @@ fn default_session(home: &Path) -> Result<PathBuf, Failure> {
             (view.state == "in progress").then(|| (d, view.updated_at, view.holder.is_some()))
         })
         .collect();
-    open.sort_by(|a, b| (b.2, b.1).cmp(&(a.2, a.1)));
+    open.sort_by_key(|b| std::cmp::Reverse((b.2, b.1)));
     open.into_iter()
         .next()
         .map(|(d, _, _)| d)

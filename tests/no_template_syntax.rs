@@ -21,6 +21,7 @@ use lifeline::inventory::Inventory;
 use lifeline::inventory::vocab::Topology;
 use lifeline::journal::read_journal;
 use lifeline::plan::{build_plan, losses_in, render_json, render_markdown};
+use lifeline::session::driver::Session;
 use lifeline::session::event::{Event, Record};
 use lifeline::session::state::SessionState;
 use lifeline::ui::memory::{Harness, MemoryPersist, MemoryRunner};
@@ -219,10 +220,13 @@ fn screens(records: &[Record], plan: bool) -> Vec<String> {
     let state = SessionState::replay(records).expect("journal replays");
     let persist = MemoryPersist::new(state.last_seq, datetime!(2026-12-04 12:00:00 UTC));
     let setup = AppSetup::Session(Box::new(SessionSetup {
-        catalog: bundled().clone(),
-        root: "restore-service".into(),
-        state,
-        defaults: Box::new(example_inventory()),
+        session: Session::new(
+            bundled().clone(),
+            "restore-service".into(),
+            state,
+            Box::new(example_inventory()),
+        ),
+        opening: vec![],
         persist: Box::new(persist),
         runner: Box::new(MemoryRunner::new()),
         session_id: "no-braces".into(),

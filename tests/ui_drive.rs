@@ -168,7 +168,7 @@ fn a_whole_recovery_is_driven_from_the_keyboard() {
         5,
         "restore, 2 imports, 2 checks"
     );
-    let state = &h.app.state.session().unwrap().state;
+    let state = &h.app.state.session().unwrap().core.state;
     assert_eq!(state.status, SessionStatus::Finished);
     assert_eq!(
         state.step("ee-only").status,
@@ -227,7 +227,7 @@ fn a_failed_step_can_be_retried_or_skipped_with_a_reason() {
     screen_has(&mut h, "a reason is required");
     h.type_text("restored by the DBA by hand");
     h.key(KeyCode::Enter);
-    let state = &h.app.state.session().unwrap().state;
+    let state = &h.app.state.session().unwrap().core.state;
     assert_eq!(
         state.step("restore-db").status,
         StepStatus::Skipped {

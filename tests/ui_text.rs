@@ -8,6 +8,7 @@ mod ui_common;
 use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
+use lifeline::session::driver::Session;
 use lifeline::session::engine::NoDefaults;
 use lifeline::session::event::{Event, Operator};
 use lifeline::session::state::SessionState;
@@ -114,10 +115,8 @@ fn session(size: (u16, u16)) -> Harness {
     let state = SessionState::replay(&records(vec![started])).expect("replays");
     let persist = MemoryPersist::new(state.last_seq, NOW);
     let setup = AppSetup::Session(Box::new(SessionSetup {
-        catalog,
-        root: "text-test".into(),
-        state,
-        defaults: Box::new(NoDefaults),
+        session: Session::new(catalog, "text-test".into(), state, Box::new(NoDefaults)),
+        opening: vec![],
         persist: Box::new(persist),
         runner: Box::new(MemoryRunner::new()),
         session_id: "20240501-100000-text".into(),

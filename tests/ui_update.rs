@@ -6,6 +6,7 @@ mod ui_common;
 use std::path::PathBuf;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use lifeline::session::driver::Session;
 use lifeline::session::engine::NoDefaults;
 use lifeline::session::event::{AnswerValue, Event, Record};
 use lifeline::session::state::StepStatus;
@@ -20,10 +21,12 @@ use ui_common::*;
 
 fn app(events: Vec<Event>) -> AppState {
     let session = SessionUi::new(
-        catalog(),
-        "restore-test".into(),
-        state(false, events),
-        Box::new(NoDefaults),
+        Session::new(
+            catalog(),
+            "restore-test".into(),
+            state(false, events),
+            Box::new(NoDefaults),
+        ),
         ID.into(),
         PathBuf::from("/tmp/s"),
     );
@@ -50,7 +53,7 @@ fn type_text(state: &mut AppState, text: &str) -> Vec<Command> {
 
 /// The journal's ack of `event`, numbered after what the state already folded.
 fn ack(state: &mut AppState, event: Event) -> Vec<Command> {
-    let seq = state.session().unwrap().state.last_seq + 1;
+    let seq = state.session().unwrap().core.state.last_seq + 1;
     update(
         state,
         AppEvent::Persisted(Record {
@@ -112,7 +115,7 @@ fn a_run_is_emitted_only_after_its_start_is_acked() {
     };
     let session = state.session().unwrap();
     assert_eq!(
-        session.state.step("restore-db").status,
+        session.core.state.step("restore-db").status,
         StepStatus::Entered,
         "no fold before the ack"
     );
@@ -123,7 +126,13 @@ fn a_run_is_emitted_only_after_its_start_is_acked() {
     assert_eq!(request.attempt, 1);
     assert!(request.argv.contains(&"pw".to_string()));
     assert_eq!(
-        state.session().unwrap().state.step("restore-db").status,
+        state
+            .session()
+            .unwrap()
+            .core
+            .state
+            .step("restore-db")
+            .status,
         StepStatus::Running { attempt: 1 }
     );
 }
@@ -165,6 +174,7 @@ fn a_decision_key_becomes_an_answer_folded_on_its_ack() {
         !state
             .session()
             .unwrap()
+            .core
             .state
             .answers
             .contains_key("topology")
@@ -178,7 +188,7 @@ fn a_decision_key_becomes_an_answer_folded_on_its_ack() {
         }]
     );
     assert_eq!(
-        state.session().unwrap().state.answers.get("topology"),
+        state.session().unwrap().core.state.answers.get("topology"),
         Some(&AnswerValue::Text("enterprise".into()))
     );
 }
@@ -314,7 +324,13 @@ fn a_finished_report_is_journaled_then_reviewed() {
     ));
     ack_all(&mut state, commands);
     assert_eq!(
-        state.session().unwrap().state.step("restore-db").status,
+        state
+            .session()
+            .unwrap()
+            .core
+            .state
+            .step("restore-db")
+            .status,
         StepStatus::Succeeded
     );
     assert_eq!(

@@ -1,16 +1,13 @@
-//! The driver: the imperative shell around the pure engine. It hands intents to the
-//! engine, journals the events it returns (each durable before the next effect) and folds
-//! them into the state; commands to run are handed back to the caller.
-
-use std::collections::BTreeMap;
+//! The headless shell around the one session driver (`session::driver`): its appends go to a
+//! journal that acknowledges at once (the session's file, or memory for dry runs), so every
+//! intent returns with its events durable and folded, and with the attempts it may now run.
 
 use thiserror::Error;
 
-use crate::session::engine::{
-    Defaults, Effect, Engine, EngineError, ExecRequest, Intent, RunReport,
-};
+use crate::session::driver::{AckError, Command, Decided, Session};
+use crate::session::engine::{Defaults, EngineError, ExecRequest, Intent, RunReport};
 use crate::session::event::{Event, Record};
-use crate::session::state::{SessionState, TransitionError};
+use crate::session::state::SessionState;
 use crate::wizard::Catalog;
 
 /// Where events go: the session journal (or memory, for dry runs and tests).
@@ -28,7 +25,7 @@ pub enum Attached {
     Gone,
 }
 
-/// Runs attempts. Blocking: the headless driver waits; the screens run it on a task.
+/// Runs attempts. Blocking: the headless drive waits for each.
 pub trait StepRunner {
     /// Runs (or simulates) one attempt to its end; `on_line` sees output as it arrives.
     fn run(&mut self, request: &ExecRequest, on_line: &mut dyn FnMut(&str)) -> RunReport;
@@ -43,18 +40,13 @@ pub enum DriverError {
     Refused(#[from] EngineError),
     #[error("could not write the journal: {0}")]
     Journal(String),
-    #[error("the journal refused its own event at seq {seq}: {error}")]
-    Fold { seq: u64, error: TransitionError },
+    #[error(transparent)]
+    Ack(#[from] AckError),
 }
 
-/// A session being driven by this process.
+/// A session driven headless: the one driver plus a journal that acks at once.
 pub struct Driver<'s> {
-    pub catalog: Catalog,
-    pub root: String,
-    pub state: SessionState,
-    /// Secret values given in this process; never written anywhere.
-    pub secrets: BTreeMap<String, String>,
-    pub defaults: Box<dyn Defaults + 's>,
+    session: Session<'s>,
     journal: Box<dyn JournalSink + 's>,
 }
 
@@ -64,56 +56,65 @@ impl<'s> Driver<'s> {
         catalog: Catalog,
         root: String,
         state: SessionState,
-        defaults: Box<dyn Defaults + 's>,
+        defaults: Box<dyn Defaults + Send + 's>,
         journal: Box<dyn JournalSink + 's>,
     ) -> Self {
-        Driver {
-            catalog,
-            root,
-            state,
-            secrets: BTreeMap::new(),
-            defaults,
-            journal,
-        }
+        Driver::over(Session::new(catalog, root, state, defaults), journal)
     }
 
-    /// The engine's view of the session as it stands.
-    pub fn engine(&self) -> Engine<'_> {
-        Engine {
-            catalog: &self.catalog,
-            root: &self.root,
-            state: &self.state,
-            secrets: &self.secrets,
-            defaults: self.defaults.as_ref(),
-        }
+    /// A driver over a session the caller built (an opened session's core).
+    pub fn over(session: Session<'s>, journal: Box<dyn JournalSink + 's>) -> Self {
+        Driver { session, journal }
     }
 
-    /// Decides an intent and carries out its journal effects. Returns the attempts to run,
-    /// each already journaled as started.
+    /// Decides an intent and carries out its appends. Returns the attempts to run, each
+    /// already journaled as started.
     pub fn apply(&mut self, intent: Intent) -> Result<Vec<ExecRequest>, DriverError> {
-        let effects = self.engine().handle(intent)?;
+        let decided = self.session.submit([intent]);
+        self.carry_out(decided)
+    }
+
+    /// Journals an event outside the engine (session start, hand-over, a drill's faults).
+    pub fn append(&mut self, event: Event) -> Result<(), DriverError> {
+        let command = self.session.record(event);
+        let runs = self.carry_out(Decided {
+            commands: vec![command],
+            refused: None,
+        })?;
+        debug_assert!(
+            runs.is_empty(),
+            "an event outside the engine starts nothing"
+        );
+        Ok(())
+    }
+
+    fn carry_out(&mut self, decided: Decided) -> Result<Vec<ExecRequest>, DriverError> {
         let mut runs = Vec::new();
-        for effect in effects {
-            match effect {
-                Effect::Append(event) => self.append(event)?,
-                Effect::RememberSecret { key, value } => {
-                    self.secrets.insert(key, value);
+        let mut work: std::collections::VecDeque<Command> = decided.commands.into();
+        let mut refused = decided.refused;
+        while let Some(command) = work.pop_front() {
+            match command {
+                Command::Append(event) => {
+                    let record = self.journal.append(event).map_err(DriverError::Journal)?;
+                    let next = self.session.acked(&record)?;
+                    work.extend(next.commands);
+                    refused = refused.or(next.refused);
                 }
-                Effect::Execute(request) => runs.push(request),
+                Command::Run(request) => runs.push(request),
             }
         }
-        Ok(runs)
+        match refused {
+            Some(error) => Err(error.into()),
+            None => Ok(runs),
+        }
     }
+}
 
-    /// Journals an event outside the engine (session start, hand-over, changed definition).
-    pub fn append(&mut self, event: Event) -> Result<(), DriverError> {
-        let record = self.journal.append(event).map_err(DriverError::Journal)?;
-        self.state
-            .apply(&record)
-            .map_err(|error| DriverError::Fold {
-                seq: record.seq,
-                error,
-            })
+/// Read access to the session (its state, its engine); changes go through `apply`.
+impl<'s> std::ops::Deref for Driver<'s> {
+    type Target = Session<'s>;
+    fn deref(&self) -> &Session<'s> {
+        &self.session
     }
 }
 

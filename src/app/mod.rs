@@ -12,4 +12,5 @@ pub mod store;
 pub mod summary;
 pub mod template;
 pub mod ui_wiring;
+pub mod usecase;
 pub mod watch;

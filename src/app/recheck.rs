@@ -128,32 +128,24 @@ pub fn run(targets: &[Target]) -> Vec<exec::CheckResult> {
     })
 }
 
-/// Re-runs the session's passed prerequisite checks before a resume, journals a note with
-/// the outcome and adds it to the operator's warnings.
-pub fn on_resume(
-    opened: &mut super::store::Opened,
-    defaults: &dyn crate::session::engine::Defaults,
-) -> Result<(), super::store::StoreError> {
-    let root = opened.wizard_id();
-    let secrets = Default::default();
-    let found = {
-        let engine = Engine {
-            catalog: &opened.catalog,
-            root: &root,
-            state: &opened.state,
-            secrets: &secrets,
-            defaults,
-        };
-        targets(&engine)
-    };
-    if found.is_empty() || !opened.state.is_open() {
-        return Ok(());
+/// Re-runs the session's passed prerequisite checks before a resume and says what it found,
+/// one line each (nothing when no check ran before or the session has ended). The caller
+/// journals the lines as a note through its driver and shows them to the operator.
+pub fn on_resume(engine: &Engine<'_>) -> Vec<String> {
+    if !engine.state.is_open() {
+        return vec![];
     }
-    let lines = describe(&found, &run(&found));
-    opened.append(crate::session::event::Event::NoteAdded {
+    let found = targets(engine);
+    if found.is_empty() {
+        return vec![];
+    }
+    describe(&found, &run(&found))
+}
+
+/// The note a resume journals for what [`on_resume`] found.
+pub fn note(lines: &[String]) -> Option<crate::session::engine::Intent> {
+    (!lines.is_empty()).then(|| crate::session::engine::Intent::Note {
         step: None,
         text: lines.join("\n"),
-    })?;
-    opened.warnings.extend(lines);
-    Ok(())
+    })
 }

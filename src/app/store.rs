@@ -29,6 +29,8 @@ pub enum StoreError {
     Journal(#[from] JournalError),
     #[error(transparent)]
     Locked(#[from] LockError),
+    #[error(transparent)]
+    Inventory(#[from] crate::inventory::InventoryError),
     #[error("no wizard '{0}'")]
     UnknownWizard(String),
     #[error("'{path}': the pinned wizard definitions cannot be read: {reason}")]
@@ -91,8 +93,19 @@ impl JournalSink for JournalWriter {
 }
 
 impl Opened {
+    /// The inventory the session started with, as the defaults its inputs fall back to.
+    pub fn defaults(&self) -> Result<Box<dyn Defaults + Send>, StoreError> {
+        Ok(match &self.inventory_text {
+            Some(text) => Box::new(crate::inventory::Inventory::parse(
+                text,
+                "inventory.toml (pinned)",
+            )?),
+            None => Box::new(crate::session::engine::NoDefaults),
+        })
+    }
+
     /// A driver over this session (the journal writer is borrowed).
-    pub fn driver<'s>(&'s mut self, defaults: Box<dyn Defaults + 's>) -> Driver<'s> {
+    pub fn driver<'s>(&'s mut self, defaults: Box<dyn Defaults + Send + 's>) -> Driver<'s> {
         Driver::new(
             self.catalog.clone(),
             self.wizard_id(),

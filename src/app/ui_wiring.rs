@@ -1,15 +1,14 @@
 //! Plugs the real journal writer task and the supervised runner into the screens' seams.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use crate::journal::{self, SessionLock, WriterHandle};
-use crate::session::engine::Defaults;
+use crate::session::driver::Session;
 use crate::session::event::{Event, Record};
-use crate::ui::{BlockingRunner, JournalAppend, JournalPersist, SessionSetup};
+use crate::ui::{JournalAppend, JournalPersist, SessionSetup};
 
-use super::exec_runner::ExecRunner;
-use super::store::Opened;
+use super::exec_runner::StepExec;
+use super::store::{Opened, StoreError};
 
 impl JournalAppend for WriterHandle {
     async fn append(&mut self, event: Event) -> Result<Record, String> {
@@ -24,33 +23,37 @@ impl JournalAppend for WriterHandle {
 }
 
 /// The screens' setup for an opened session, and the lock that must be held while they run.
-/// Call within a tokio runtime (the journal writer becomes a task of it).
+/// On a resume (`recheck`), the checks that already passed run again first and what they find
+/// is the session's first note. Call within a tokio runtime (the journal writer becomes a
+/// task of it).
 pub fn session_setup(
     opened: Opened,
-    defaults: Box<dyn Defaults + Send>,
     self_exe: PathBuf,
-) -> (SessionSetup, SessionLock) {
+    recheck: bool,
+) -> Result<(SessionSetup, SessionLock), StoreError> {
+    let defaults = opened.defaults()?;
     let root = opened.wizard_id();
     let dir = opened.dir.clone();
-    let cancel_dir = dir.clone();
-    let runner = BlockingRunner::new(ExecRunner::new(dir.clone(), self_exe)).with_canceller(
-        Arc::new(move |step: &str, attempt: u32| {
-            let _ =
-                crate::exec::request_cancel(&cancel_dir, &crate::exec::step_stem(step, attempt));
-        }),
-    );
+    let runner = StepExec::new(dir.clone(), self_exe);
+    let session = Session::new(opened.catalog, root, opened.state, defaults);
+    let mut warnings = opened.warnings;
+    let mut opening = Vec::new();
+    if recheck {
+        // The world may have changed while nobody watched.
+        let found = super::recheck::on_resume(&session.engine());
+        opening.extend(super::recheck::note(&found));
+        warnings.extend(found);
+    }
     let persist = JournalPersist::spawn(journal::spawn_writer(opened.writer));
     let setup = SessionSetup {
-        catalog: opened.catalog,
-        root,
-        state: opened.state,
-        defaults,
+        session,
+        opening,
         persist: Box::new(persist),
         runner: Box::new(runner),
         session_id: opened.id,
         session_dir: dir,
-        warnings: opened.warnings,
+        warnings,
         records: opened.records,
     };
-    (setup, opened.lock)
+    Ok((setup, opened.lock))
 }

@@ -27,6 +27,9 @@ const CHECK_OUTPUT_LIMIT: u64 = 8 * 1024 * 1024;
 ///
 /// A report whose `outcome` is `None` means the outcome is unknown (the supervisor vanished
 /// without a status): the driver should treat the step as interrupted.
+///
+/// The future is `Send` when `on_line` is, so the screens can run an attempt as a task of
+/// their runtime; a headless run blocks on it with whatever `on_line` it has.
 pub async fn run_to_end(
     session_dir: &Path,
     req: &ExecRequest,
@@ -45,13 +48,13 @@ pub async fn run_to_end(
 }
 
 /// [`run_to_end`] with explicit timings and drill speed (a multiplier of simulated time).
-pub async fn run_to_end_with(
+pub async fn run_to_end_with<F: FnMut(&str) + ?Sized>(
     session_dir: &Path,
     req: &ExecRequest,
     self_exe: &Path,
     tuning: &Tuning,
     speed: f64,
-    on_line: &mut dyn FnMut(&str),
+    on_line: &mut F,
 ) -> RunReport {
     if req.simulate.is_some() {
         return simulate(session_dir, req, speed, on_line).await;
@@ -60,18 +63,20 @@ pub async fn run_to_end_with(
         None => command(session_dir, req, self_exe, tuning, on_line).await,
         Some(CheckSpec::Command { regex, .. }) => {
             let report = command(session_dir, req, self_exe, tuning, on_line).await;
-            judge_command_check(session_dir, req, report, regex.as_deref(), on_line)
+            judge_command_check(session_dir, req, report, regex.as_deref(), &mut |l| {
+                on_line(l)
+            })
         }
         Some(spec) => builtin_check(session_dir, req, spec, on_line).await,
     }
 }
 
-async fn command(
+async fn command<F: FnMut(&str) + ?Sized>(
     session_dir: &Path,
     req: &ExecRequest,
     self_exe: &Path,
     tuning: &Tuning,
-    on_line: &mut dyn FnMut(&str),
+    on_line: &mut F,
 ) -> RunReport {
     match launch_with(session_dir, req, self_exe, tuning) {
         Ok(launched) => {
@@ -88,11 +93,11 @@ async fn command(
 
 /// Follows a supervised attempt until its status appears (after a launch, or after
 /// [`super::attach`] found it running), handing each output line to `on_line`.
-pub async fn wait_for_end(
+pub async fn wait_for_end<F: FnMut(&str) + ?Sized>(
     session_dir: &Path,
     stem: &str,
     follow: OutputFollower,
-    on_line: &mut dyn FnMut(&str),
+    on_line: &mut F,
 ) -> RunReport {
     let files = StepFiles::new(session_dir, stem);
     follow_to_end(&files, follow, None, on_line).await
@@ -100,20 +105,20 @@ pub async fn wait_for_end(
 
 /// The loop of [`wait_for_end`]; `exit` (when this process started the supervisor) wakes
 /// it the moment the supervisor exits instead of at the next poll.
-async fn follow_to_end(
+async fn follow_to_end<F: FnMut(&str) + ?Sized>(
     files: &StepFiles,
     mut follow: OutputFollower,
     exit: Option<&ExitWatch>,
-    on_line: &mut dyn FnMut(&str),
+    on_line: &mut F,
 ) -> RunReport {
     let mut last_look = Instant::now();
     loop {
         // Keep up with a fast writer: read while there is something new.
-        while follow.poll(on_line).unwrap_or(0) > 0 {
+        while follow.poll(&mut |l| on_line(l)).unwrap_or(0) > 0 {
             tokio::task::yield_now().await;
         }
         if files.status().exists() {
-            let _ = follow.finish(on_line);
+            let _ = follow.finish(&mut |l| on_line(l));
             if let Some(report) = ended_report(files) {
                 if report.outcome.is_none() {
                     return RunReport {
@@ -131,7 +136,7 @@ async fn follow_to_end(
         if last_look.elapsed() >= Duration::from_secs(1) {
             last_look = Instant::now();
             if !files.status().exists() && liveness(files) == Liveness::Dead {
-                let _ = follow.finish(on_line);
+                let _ = follow.finish(&mut |l| on_line(l));
                 let why = match exit.and_then(ExitWatch::exit_code) {
                     Some(STATUS_UNWRITTEN) => {
                         "its supervisor could not write the step's status file (is the disk full, or the session folder read-only?)"
@@ -224,11 +229,11 @@ pub async fn run_inline(req: &ExecRequest, dir: &Path) -> RunReport {
 
 /// A built-in check: run here, its detail lines written as the attempt's output, and a
 /// status file left like a supervisor would (so a resume finds how it ended).
-async fn builtin_check(
+async fn builtin_check<F: FnMut(&str) + ?Sized>(
     session_dir: &Path,
     req: &ExecRequest,
     spec: &CheckSpec,
-    on_line: &mut dyn FnMut(&str),
+    on_line: &mut F,
 ) -> RunReport {
     let files = StepFiles::new(session_dir, &step_stem(&req.step, req.attempt));
     let started = Instant::now();

@@ -40,11 +40,11 @@ pub fn drill_speed() -> f64 {
 /// Plays `req.simulate` (a request without one plays an empty success) into the attempt's
 /// output file over [`simulated_wait`] (its duration, at most [`MAX_SIMULATED_WAIT_S`],
 /// times `speed`), handing each line to `on_line`.
-pub async fn simulate(
+pub async fn simulate<F: FnMut(&str) + ?Sized>(
     session_dir: &Path,
     req: &ExecRequest,
     speed: f64,
-    on_line: &mut dyn FnMut(&str),
+    on_line: &mut F,
 ) -> RunReport {
     let files = StepFiles::new(session_dir, &step_stem(&req.step, req.attempt));
     let started = Instant::now();

@@ -1,6 +1,7 @@
 //! A recovery session: its events, the fold that turns them into state, the expanded
 //! step list and the engine that decides what happens next. Pure: no I/O here.
 
+pub mod driver;
 pub mod engine;
 pub mod event;
 pub mod fill;

@@ -33,6 +33,8 @@ pub struct App {
     runner: Option<Box<dyn Runner>>,
     events: EventSender,
     clipboard: Box<dyn FnMut(&str) + Send>,
+    /// Intents the session starts with (see `SessionSetup::opening`).
+    opening: Vec<crate::session::engine::Intent>,
 }
 
 impl App {
@@ -45,6 +47,7 @@ impl App {
         size: (u16, u16),
         clipboard: Box<dyn FnMut(&str) + Send>,
     ) -> App {
+        let mut opening = Vec::new();
         let (screen, persist, runner, warnings) = match setup {
             AppSetup::Home(data) => (
                 Screen::Home(HomeState {
@@ -57,14 +60,8 @@ impl App {
             ),
             AppSetup::Session(s) => {
                 let s = *s;
-                let mut ui = SessionUi::new(
-                    s.catalog,
-                    s.root,
-                    s.state,
-                    s.defaults,
-                    s.session_id,
-                    s.session_dir,
-                );
+                let mut ui = SessionUi::new(s.session, s.session_id, s.session_dir);
+                opening = s.opening;
                 ui.journal = s.records;
                 (
                     Screen::Session(Box::new(ui)),
@@ -87,13 +84,15 @@ impl App {
             runner,
             events,
             clipboard,
+            opening,
         }
     }
 
     /// Lets the session do what it does by itself on opening (journal that the current step
     /// was shown, re-attach to a step an earlier process started).
     pub fn start(&mut self) {
-        let commands = submit(&mut self.state, vec![]);
+        let opening = std::mem::take(&mut self.opening);
+        let commands = submit(&mut self.state, opening);
         self.execute(commands);
     }
 

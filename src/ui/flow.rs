@@ -1,13 +1,16 @@
-//! Intents in, commands out: the engine decides, its events go to the journal, and the
-//! state folds only when the journal acks them. An attempt starts only after its
-//! `step-started` is durable. Intents that arrive while acks are outstanding wait in order.
+//! The screens' side of the one session driver (`session::driver`): intents go to it, its
+//! appends become `Persist` commands whose acks come back from the journal writer's task, its
+//! attempts become `Run` commands with a banner in the output pane. Once the driver is idle,
+//! the screens add what a session does by itself (journal that a step was shown, complete a
+//! step that needs nothing, follow a step an earlier process started).
 
-use crate::session::engine::{Effect, EngineError, ExecRequest, Intent};
+use crate::session::driver::{self, Decided};
+use crate::session::engine::{EngineError, ExecRequest, Intent};
 use crate::session::event::{Event, Outcome, Record};
 use crate::session::state::StepStatus;
 
 use super::event::Command;
-use super::session::{PendingAppend, SessionUi};
+use super::session::SessionUi;
 use super::view::NeedView;
 
 /// What a change asks of the shell and the screen.
@@ -27,31 +30,19 @@ enum FollowUp {
 }
 
 impl SessionUi {
-    /// Hands intents to the engine, in order; a refused one drops those after it.
+    /// Hands intents to the driver, in order; a refused one drops those after it.
     pub fn submit(&mut self, intents: Vec<Intent>) -> Reaction {
         let mut reaction = Reaction::default();
-        self.queued.extend(intents);
-        self.drain(&mut reaction);
+        let decided = self.core.submit(intents);
+        if self.take(decided, &mut reaction) {
+            self.follow_ups(&mut reaction);
+        }
         reaction
     }
 
     /// The journal has `record`: fold it, start what waited for it, go on.
     pub fn acked(&mut self, record: Record) -> Reaction {
         let mut reaction = Reaction::default();
-        let Some(pending) = self.pending.pop_front() else {
-            reaction.fatal = Some(format!(
-                "the journal acknowledged an event that was never sent (seq {})",
-                record.seq
-            ));
-            return reaction;
-        };
-        if pending.event != record.event {
-            // The journal's copy is the truth a resume will see; fold that one.
-            tracing::warn!(
-                seq = record.seq,
-                "journal record differs from the event sent"
-            );
-        }
         // A success of this process's own attempt stays on screen until the operator has
         // read its output.
         let review = match &record.event {
@@ -65,85 +56,63 @@ impl SessionUi {
             }
             _ => None,
         };
+        let decided = match self.core.acked(&record) {
+            Ok(decided) => decided,
+            Err(error) => {
+                reaction.fatal = Some(error.to_string());
+                return reaction;
+            }
+        };
         let finished_now = matches!(record.event, Event::SessionFinished {});
-        self.journal.push(record.clone());
-        if let Err(error) = self.state.apply(&record) {
-            reaction.fatal = Some(format!(
-                "the journal refused its own event at seq {}: {error}",
-                record.seq
-            ));
-            return reaction;
-        }
-        if finished_now && self.state.meta.as_ref().is_some_and(|m| m.drill) {
-            self.score = crate::report::build(&self.journal, &self.catalog, None)
+        self.journal.push(record);
+        if finished_now && self.drill() {
+            self.score = crate::report::build(&self.journal, &self.core.catalog, None)
                 .ok()
                 .map(|report| crate::report::score(&report).lines());
         }
         if let Some(mut view) = review {
-            view.record = self.state.step(&view.key);
+            view.record = self.core.state.step(&view.key);
             view.need = NeedView::Succeeded;
             self.widgets.review = Some(Box::new(view));
         }
-        for request in pending.then_run {
-            self.launch(request, &mut reaction);
+        if self.take(decided, &mut reaction) {
+            self.follow_ups(&mut reaction);
         }
-        self.refresh();
-        self.drain(&mut reaction);
         reaction
     }
 
-    /// Runs queued intents while nothing is outstanding, then the session's own follow-ups.
-    fn drain(&mut self, reaction: &mut Reaction) {
-        while self.pending.is_empty() {
-            let next = match self.queued.pop_front() {
-                Some(intent) => FollowUp::Intent(intent),
-                None => match self.follow_up() {
-                    Some(next) => next,
-                    None => return,
-                },
-            };
-            match next {
-                FollowUp::Command(command) => reaction.commands.push(command),
-                FollowUp::Intent(intent) => {
-                    if let Err(error) = self.decide(intent, reaction) {
-                        self.queued.clear();
-                        reaction.refused.push(error);
-                        self.refresh();
+    /// Turns what the driver decided into commands; false when it refused an intent.
+    fn take(&mut self, decided: Decided, reaction: &mut Reaction) -> bool {
+        for command in decided.commands {
+            match command {
+                driver::Command::Append(event) => reaction.commands.push(Command::Persist(event)),
+                driver::Command::Run(request) => self.launch(request, reaction),
+            }
+        }
+        self.refresh();
+        match decided.refused {
+            Some(error) => {
+                reaction.refused.push(error);
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// The session's own follow-ups, while the driver is idle.
+    fn follow_ups(&mut self, reaction: &mut Reaction) {
+        while !self.core.busy() {
+            match self.follow_up() {
+                None => return,
+                Some(FollowUp::Command(command)) => reaction.commands.push(command),
+                Some(FollowUp::Intent(intent)) => {
+                    let decided = self.core.submit([intent]);
+                    if !self.take(decided, reaction) {
                         return;
                     }
                 }
             }
         }
-    }
-
-    /// One intent through the engine; its effects become commands.
-    fn decide(&mut self, intent: Intent, reaction: &mut Reaction) -> Result<(), EngineError> {
-        let effects = self.engine().handle(intent)?;
-        let mut appended = false;
-        for effect in effects {
-            match effect {
-                Effect::Append(event) => {
-                    self.pending.push_back(PendingAppend {
-                        event: event.clone(),
-                        then_run: vec![],
-                    });
-                    reaction.commands.push(Command::Persist(event));
-                    appended = true;
-                }
-                Effect::RememberSecret { key, value } => {
-                    self.secrets.insert(key, value);
-                }
-                // Held until the append before it is durable.
-                Effect::Execute(request) => match self.pending.back_mut() {
-                    Some(pending) => pending.then_run.push(request),
-                    None => self.launch(request, reaction),
-                },
-            }
-        }
-        if !appended {
-            self.refresh();
-        }
-        Ok(())
     }
 
     fn launch(&mut self, request: ExecRequest, reaction: &mut Reaction) {

@@ -19,9 +19,8 @@
 //!     }
 //! }
 //! let persist = Box::new(ui::JournalPersist::spawn(journal::spawn_writer(writer)));
-//! // Any blocking `app::driver::StepRunner` behind the Runner seam:
-//! let runner = Box::new(ui::BlockingRunner::new(step_runner)
-//!     .with_canceller(Arc::new(move |step, attempt| { /* exec::request_cancel(...) */ })));
+//! // Attempts as tasks of this runtime, under the detached supervisor:
+//! let runner = Box::new(app::exec_runner::StepExec::new(session_dir, self_exe));
 //! let exit = ui::run_app(ui::AppSetup::Session(Box::new(ui::SessionSetup { .. }))).await?;
 //! ```
 //!
@@ -52,7 +51,7 @@ pub mod widgets;
 
 pub use app::{App, run_app};
 pub use event::{AppEvent, Command, EventSender, SignalKind};
-pub use seams::{BlockingRunner, JournalAppend, JournalPersist, Persist, Runner};
+pub use seams::{JournalAppend, JournalPersist, Persist, Runner};
 pub use setup::{
     AppExit, AppSetup, HomeSetup, ScenarioSummary, SessionSetup, SessionSummary, WizardSummary,
 };

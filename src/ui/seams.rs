@@ -1,15 +1,13 @@
-//! The two seams between the screens and the outside: `Persist` (the journal) and `Runner`
-//! (step execution), with adapters over the journal's writer task and the driver's
-//! blocking `StepRunner`. Both report back only by sending [`AppEvent`]s.
+//! The two seams between the screens and the outside: `Persist` (the journal, with an
+//! adapter over any async journal writer) and `Runner` (step execution; the real one is
+//! `app::exec_runner::StepExec`). Both report back only by sending [`AppEvent`]s.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::event::{AppEvent, EventSender};
-use crate::app::driver::{Attached, StepRunner};
 use crate::session::engine::ExecRequest;
 use crate::session::event::{Event, Record};
 
@@ -118,96 +116,10 @@ impl Persist for JournalPersist {
     }
 }
 
-/// How a [`BlockingRunner`] asks a running attempt to stop (e.g. writes its cancel file).
-pub type Canceller = Arc<dyn Fn(&str, u32) + Send + Sync>;
-
-/// [`Runner`] over the driver's blocking [`StepRunner`]: each attempt runs on its own
-/// thread (not a tokio blocking task, so quitting never waits for a long restore).
-pub struct BlockingRunner<R: StepRunner + Send + 'static> {
-    inner: Arc<Mutex<R>>,
-    canceller: Option<Canceller>,
-}
-
-impl<R: StepRunner + Send + 'static> BlockingRunner<R> {
-    pub fn new(runner: R) -> Self {
-        BlockingRunner {
-            inner: Arc::new(Mutex::new(runner)),
-            canceller: None,
-        }
-    }
-
-    /// Sets what `cancel` does.
-    pub fn with_canceller(mut self, canceller: Canceller) -> Self {
-        self.canceller = Some(canceller);
-        self
-    }
-
-    fn spawn(&self, job: impl FnOnce(&mut R) + Send + 'static) {
-        let inner = Arc::clone(&self.inner);
-        std::thread::spawn(move || {
-            let mut runner = match inner.lock() {
-                Ok(guard) => guard,
-                Err(poisoned) => poisoned.into_inner(),
-            };
-            job(&mut runner);
-        });
-    }
-}
-
-impl<R: StepRunner + Send + 'static> Runner for BlockingRunner<R> {
-    fn start(&mut self, request: ExecRequest, events: &EventSender) {
-        let events = events.clone();
-        self.spawn(move |runner| {
-            let step = request.step.clone();
-            let mut on_line = |line: &str| {
-                let _ = events.send(AppEvent::StepOutput {
-                    step: step.clone(),
-                    line: line.to_string(),
-                });
-            };
-            let report = runner.run(&request, &mut on_line);
-            let _ = events.send(AppEvent::StepFinished {
-                step: request.step.clone(),
-                attempt: request.attempt,
-                report,
-            });
-        });
-    }
-
-    fn attach(&mut self, step: &str, attempt: u32, events: &EventSender) {
-        let events = events.clone();
-        let step = step.to_string();
-        self.spawn(move |runner| {
-            let mut on_line = |line: &str| {
-                let _ = events.send(AppEvent::StepOutput {
-                    step: step.clone(),
-                    line: line.to_string(),
-                });
-            };
-            let event = match runner.attach(&step, attempt, &mut on_line) {
-                Attached::Ended(report) => AppEvent::StepFinished {
-                    step,
-                    attempt,
-                    report,
-                },
-                Attached::Gone => AppEvent::StepLost { step, attempt },
-            };
-            let _ = events.send(event);
-        });
-    }
-
-    fn cancel(&mut self, step: &str, attempt: u32) {
-        if let Some(cancel) = &self.canceller {
-            cancel(step, attempt);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::engine::RunReport;
-    use crate::session::event::Outcome;
+    use std::sync::{Arc, Mutex};
 
     /// A journal that records appends and fails the third one.
     struct Fake {
@@ -265,99 +177,5 @@ mod tests {
         assert!(matches!(&got[1], AppEvent::Persisted(r) if r.seq == 2 && r.event == note("b")));
         assert_eq!(got[2], AppEvent::PersistFailed("disk full".into()));
         assert_eq!(got[3], AppEvent::PersistFailed("disk full".into()));
-    }
-
-    struct Echo;
-
-    impl StepRunner for Echo {
-        fn run(&mut self, request: &ExecRequest, on_line: &mut dyn FnMut(&str)) -> RunReport {
-            on_line("one");
-            on_line("two");
-            RunReport {
-                outcome: Some(Outcome::Succeeded),
-                exit_code: Some(0),
-                tail: vec![request.step.clone()],
-                ..RunReport::default()
-            }
-        }
-        fn attach(
-            &mut self,
-            _step: &str,
-            _attempt: u32,
-            on_line: &mut dyn FnMut(&str),
-        ) -> Attached {
-            on_line("late");
-            Attached::Gone
-        }
-    }
-
-    fn request() -> ExecRequest {
-        ExecRequest {
-            step: "s".into(),
-            attempt: 2,
-            argv: vec!["true".into()],
-            display_argv: vec!["true".into()],
-            cwd: None,
-            env: vec![],
-            stdin: None,
-            timeout_s: None,
-            success_codes: vec![0],
-            check: None,
-            simulate: None,
-            secrets: vec![],
-        }
-    }
-
-    #[tokio::test]
-    async fn a_blocking_runner_reports_lines_then_the_end_as_events() {
-        let cancelled = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&cancelled);
-        let mut runner =
-            BlockingRunner::new(Echo).with_canceller(Arc::new(move |step, attempt| {
-                seen.lock().unwrap().push((step.to_string(), attempt));
-            }));
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        runner.start(request(), &tx);
-        let mut got = Vec::new();
-        while got.len() < 3 {
-            got.push(rx.recv().await.unwrap());
-        }
-        assert_eq!(
-            got[0],
-            AppEvent::StepOutput {
-                step: "s".into(),
-                line: "one".into()
-            }
-        );
-        assert_eq!(
-            got[1],
-            AppEvent::StepOutput {
-                step: "s".into(),
-                line: "two".into()
-            }
-        );
-        assert!(
-            matches!(&got[2], AppEvent::StepFinished { step, attempt: 2, report } if step == "s" && report.tail == vec!["s".to_string()])
-        );
-        runner.attach("s", 3, &tx);
-        assert_eq!(
-            rx.recv().await.unwrap(),
-            AppEvent::StepOutput {
-                step: "s".into(),
-                line: "late".into()
-            }
-        );
-        assert_eq!(
-            rx.recv().await.unwrap(),
-            AppEvent::StepLost {
-                step: "s".into(),
-                attempt: 3
-            }
-        );
-        runner.cancel("s", 2);
-        assert_eq!(
-            cancelled.lock().unwrap().as_slice(),
-            &[("s".to_string(), 2)]
-        );
     }
 }

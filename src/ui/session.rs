@@ -2,7 +2,7 @@
 //! holds (secrets), the derived view and the widgets of the current screen.
 
 use crate::session::event::Record;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::path::PathBuf;
 
 use crossterm::event::KeyEvent;
@@ -11,17 +11,8 @@ use tui_input::Input;
 use super::form::{DecisionState, FormPurpose, FormState, is_decision};
 use super::output::OutputPane;
 use super::view::{Current, NeedView, SessionView, StepView, derive};
-use crate::session::engine::{Defaults, Engine, ExecRequest, Intent};
-use crate::session::event::Event;
-use crate::session::state::SessionState;
-use crate::wizard::Catalog;
-
-/// An event handed to the journal, with the attempts that may start once it is durable.
-#[derive(Debug, Clone)]
-pub struct PendingAppend {
-    pub event: Event,
-    pub then_run: Vec<ExecRequest>,
-}
+use crate::session::driver::Session;
+use crate::session::engine::Engine;
 
 /// The widgets of the current screen; rebuilt when the step or what it waits for changes.
 #[derive(Debug, Clone, Default)]
@@ -44,21 +35,13 @@ pub struct Widgets {
     pub review: Option<Box<StepView>>,
 }
 
-/// A session being driven by the screens.
+/// A session being driven by the screens: the one driver, plus what the screens draw.
 pub struct SessionUi {
-    pub catalog: Catalog,
-    pub root: String,
-    pub state: SessionState,
-    /// Secret values given in this process; never written anywhere.
-    pub secrets: BTreeMap<String, String>,
-    pub defaults: Box<dyn Defaults + Send>,
+    /// The driver: pinned wizards, state, secrets, defaults, appends awaiting their acks.
+    pub core: Session<'static>,
     pub id: String,
     pub dir: PathBuf,
     pub view: SessionView,
-    /// Events handed to the journal and not acked yet, oldest first.
-    pub pending: VecDeque<PendingAppend>,
-    /// Intents waiting for the acks before them (one batch: a form's answers).
-    pub queued: VecDeque<Intent>,
     /// Keys typed while the journal was catching up; replayed in order after the acks.
     pub deferred: VecDeque<KeyEvent>,
     /// Attempts this process started or follows.
@@ -74,15 +57,8 @@ pub struct SessionUi {
 
 impl SessionUi {
     /// A session over a replayed state.
-    pub fn new(
-        catalog: Catalog,
-        root: String,
-        state: SessionState,
-        defaults: Box<dyn Defaults + Send>,
-        id: String,
-        dir: PathBuf,
-    ) -> SessionUi {
-        let drill = state.meta.as_ref().is_some_and(|m| m.drill);
+    pub fn new(core: Session<'static>, id: String, dir: PathBuf) -> SessionUi {
+        let drill = core.state.meta.as_ref().is_some_and(|m| m.drill);
         let mut ui = SessionUi {
             view: SessionView {
                 current: Current::AllDone,
@@ -91,15 +67,9 @@ impl SessionUi {
                 plan: vec![],
                 current_row: None,
             },
-            catalog,
-            root,
-            state,
-            secrets: BTreeMap::new(),
-            defaults,
+            core,
             id,
             dir,
-            pending: VecDeque::new(),
-            queued: VecDeque::new(),
             deferred: VecDeque::new(),
             live: BTreeSet::new(),
             output: OutputPane::default(),
@@ -117,30 +87,25 @@ impl SessionUi {
 
     /// The engine's view of the session as it stands.
     pub fn engine(&self) -> Engine<'_> {
-        Engine {
-            catalog: &self.catalog,
-            root: &self.root,
-            state: &self.state,
-            secrets: &self.secrets,
-            defaults: self.defaults.as_ref(),
-        }
+        self.core.engine()
     }
 
     pub fn drill(&self) -> bool {
-        self.state.meta.as_ref().is_some_and(|m| m.drill)
+        self.core.state.meta.as_ref().is_some_and(|m| m.drill)
     }
 
     /// The wizard's title, for the header.
     pub fn title(&self) -> String {
-        self.catalog
-            .get(&self.root)
+        self.core
+            .catalog
+            .get(&self.core.root)
             .map(|w| w.title.clone())
-            .unwrap_or_else(|| self.root.clone())
+            .unwrap_or_else(|| self.core.root.clone())
     }
 
     /// Waiting for the journal, or for intents queued behind it.
     pub fn busy(&self) -> bool {
-        !self.pending.is_empty() || !self.queued.is_empty()
+        self.core.busy()
     }
 
     /// The step under the cursor.

@@ -6,9 +6,9 @@ use time::OffsetDateTime;
 
 use super::event::SignalKind;
 use super::seams::{Persist, Runner};
-use crate::session::engine::Defaults;
-use crate::session::state::{SessionState, SessionStatus};
-use crate::wizard::Catalog;
+use crate::session::driver::Session;
+use crate::session::engine::Intent;
+use crate::session::state::SessionStatus;
 
 /// What the screens open on.
 pub enum AppSetup {
@@ -67,13 +67,11 @@ pub struct WizardSummary {
     pub description: String,
 }
 
-/// A session to drive: the pinned wizards, the replayed state, and the seams.
+/// A session to drive: the one driver over the replayed state, and the seams.
 pub struct SessionSetup {
-    pub catalog: Catalog,
-    pub root: String,
-    /// The fold of the journal so far (it holds the drill flag and the start time).
-    pub state: SessionState,
-    pub defaults: Box<dyn Defaults + Send>,
+    pub session: Session<'static>,
+    /// Intents the session starts with (the note of checks re-run on a resume).
+    pub opening: Vec<Intent>,
     pub persist: Box<dyn Persist>,
     pub runner: Box<dyn Runner>,
     pub session_id: String,

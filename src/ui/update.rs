@@ -246,7 +246,7 @@ pub fn leave(state: &mut AppState) -> Vec<Command> {
     let exit = match state.session() {
         Some(session) => {
             let id = session.id.clone();
-            match &session.state.status {
+            match &session.core.state.status {
                 crate::session::state::SessionStatus::InProgress => AppExit::Left { session: id },
                 crate::session::state::SessionStatus::Finished => AppExit::Finished { session: id },
                 crate::session::state::SessionStatus::Aborted { reason } => AppExit::Aborted {

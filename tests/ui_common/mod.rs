@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use lifeline::session::driver::Session;
 use lifeline::session::engine::NoDefaults;
 use lifeline::session::event::{Event, Operator, Record};
 use lifeline::session::state::SessionState;
@@ -85,10 +86,13 @@ pub fn setup_with(
         cancelled: runner.cancelled.clone(),
     };
     let setup = AppSetup::Session(Box::new(SessionSetup {
-        catalog: catalog(),
-        root: "restore-test".into(),
-        state,
-        defaults: Box::new(NoDefaults),
+        session: Session::new(
+            catalog(),
+            "restore-test".into(),
+            state,
+            Box::new(NoDefaults),
+        ),
+        opening: vec![],
         persist: Box::new(persist),
         runner: Box::new(runner),
         session_id: ID.into(),

@@ -15,7 +15,7 @@ fn tally(session: &SessionUi) -> String {
     let mut done = 0;
     let mut marked = 0;
     let mut skipped = 0;
-    for record in session.state.steps.values() {
+    for record in session.core.state.steps.values() {
         match record.status {
             StepStatus::Succeeded | StepStatus::Completed => done += 1,
             StepStatus::MarkedDone { .. } => marked += 1,

@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         Overlay::Quit => {
             let mut l = vec![Line::styled(" Quit lifeline?", theme.title())];
             match session {
-                Some(s) if s.state.is_open() => {
+                Some(s) if s.core.state.is_open() => {
                     l.extend(para("The session is saved: every decision so far is in its journal. Resume it later with:", inner_w, 1, theme.normal()));
                     // Wrapped: a full program path may be longer than the box.
                     l.extend(para(

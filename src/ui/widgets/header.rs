@@ -34,10 +34,10 @@ pub fn banner(frame: &mut Frame, area: Rect, state: &AppState) {
 
 /// The incident clock: time since the session started, against the target when there is one.
 pub fn incident_clock(state: &AppState, session: &SessionUi) -> (String, bool) {
-    let Some(meta) = &session.state.meta else {
+    let Some(meta) = &session.core.state.meta else {
         return (String::new(), false);
     };
-    let end = session.state.finished_at.unwrap_or(state.now);
+    let end = session.core.state.finished_at.unwrap_or(state.now);
     let elapsed = seconds_between(meta.started_at, end);
     match meta.target_s {
         Some(target) => {

@@ -1,0 +1,301 @@
+//! The driver's transitions, case by case: what each call hands out, and what waits for an
+//! acknowledgement.
+
+use super::*;
+use crate::session::engine::{NoDefaults, RunReport};
+use crate::session::event::{AnswerValue, Operator, Outcome};
+use crate::session::state::StepStatus;
+use crate::wizard::parse_wizard;
+
+const WIZARD: &str = r#"
+id = "w"
+title = "t"
+version = "1"
+description = "d"
+
+[[inputs]]
+id = "server"
+kind = "text"
+label = "Server"
+
+[[inputs]]
+id = "password"
+kind = "secret"
+label = "Password"
+
+[[steps]]
+id = "ask"
+kind = "input"
+title = "Where"
+inputs = ["server", "password"]
+
+[[steps]]
+id = "restore"
+kind = "command"
+title = "Restore on {{server}}"
+argv = ["sqlcmd", "-S", "{{server}}"]
+env = { SQLCMDPASSWORD = "{{password}}" }
+"#;
+
+fn session() -> Session<'static> {
+    let mut catalog = Catalog::default();
+    catalog.insert(parse_wizard("w.toml", WIZARD).expect("the wizard parses"));
+    let mut session = Session::new(
+        catalog,
+        "w".into(),
+        SessionState::default(),
+        Box::new(NoDefaults),
+    );
+    let start = session.record(Event::SessionStarted {
+        session: "s".into(),
+        wizard: "w".into(),
+        wizard_hash: String::new(),
+        wizard_version: "1".into(),
+        inventory_hash: None,
+        operator: Operator {
+            user: "u".into(),
+            host: "h".into(),
+        },
+        drill: false,
+        lifeline_version: "0".into(),
+        scenario: None,
+        target_s: None,
+    });
+    let mut journal = Journal::default();
+    journal.ack(&mut session, start);
+    session
+}
+
+/// A journal that numbers what it is given.
+#[derive(Default)]
+struct Journal {
+    seq: u64,
+}
+
+impl Journal {
+    fn record(&mut self, event: Event) -> Record {
+        self.seq += 1;
+        Record {
+            seq: self.seq,
+            at: time::OffsetDateTime::UNIX_EPOCH,
+            event,
+        }
+    }
+
+    /// Acks one append command and returns what the session decided next.
+    fn ack(&mut self, session: &mut Session<'_>, command: Command) -> Decided {
+        let Command::Append(event) = command else {
+            panic!("expected an append, got {command:?}")
+        };
+        session.acked(&self.record(event)).expect("the ack folds")
+    }
+}
+
+fn text(value: &str) -> AnswerValue {
+    AnswerValue::Text(value.into())
+}
+
+fn appended(decided: &Decided) -> Vec<&Event> {
+    decided
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Append(event) => Some(event),
+            Command::Run(_) => None,
+        })
+        .collect()
+}
+
+fn runs(decided: &Decided) -> Vec<&ExecRequest> {
+    decided
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Run(request) => Some(request),
+            Command::Append(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_state_folds_only_when_the_journal_acknowledges() {
+    let mut session = session();
+    // The session's start is record 1.
+    let mut journal = Journal { seq: 1 };
+    let decided = session.submit([Intent::Enter { step: "ask".into() }]);
+    assert_eq!(
+        appended(&decided),
+        vec![&Event::StepEntered { step: "ask".into() }]
+    );
+    assert!(session.busy(), "an append is outstanding");
+    assert_eq!(session.state.step("ask").status, StepStatus::Pending);
+    let mut commands = decided.commands;
+    let after = journal.ack(&mut session, commands.remove(0));
+    assert_eq!(after, Decided::default());
+    assert!(!session.busy());
+    assert_ne!(session.state.step("ask").status, StepStatus::Pending);
+}
+
+#[test]
+fn intents_given_while_an_ack_is_outstanding_wait_in_order() {
+    let mut session = session();
+    // The session's start is record 1.
+    let mut journal = Journal { seq: 1 };
+    let first = session.submit([
+        Intent::Enter { step: "ask".into() },
+        Intent::Answer {
+            key: "server".into(),
+            value: text("sql01.contoso.com"),
+        },
+    ]);
+    assert_eq!(
+        first.commands.len(),
+        1,
+        "the answer waits for the entry's ack"
+    );
+    let mut first = first.commands;
+    let second = journal.ack(&mut session, first.remove(0));
+    assert_eq!(
+        appended(&second),
+        vec![&Event::AnswerGiven {
+            key: "server".into(),
+            value: text("sql01.contoso.com"),
+            secret: false,
+        }]
+    );
+}
+
+#[test]
+fn a_refused_intent_drops_the_ones_queued_after_it_and_hands_out_nothing() {
+    let mut session = session();
+    let decided = session.submit([
+        Intent::Start {
+            step: "restore".into(),
+        },
+        Intent::Enter { step: "ask".into() },
+    ]);
+    assert!(decided.commands.is_empty());
+    assert!(
+        matches!(decided.refused, Some(EngineError::NotCurrent(ref s)) if s == "restore"),
+        "{decided:?}"
+    );
+    assert!(!session.busy(), "nothing queued behind a refusal");
+}
+
+#[test]
+fn a_secret_is_remembered_here_and_journaled_only_as_redacted() {
+    let mut session = session();
+    // The session's start is record 1.
+    let mut journal = Journal { seq: 1 };
+    let mut pending: VecDeque<Command> = VecDeque::new();
+    let mut handed = Vec::new();
+    let mut decided = session.submit([
+        Intent::Enter { step: "ask".into() },
+        Intent::Answer {
+            key: "server".into(),
+            value: text("sql01.contoso.com"),
+        },
+        Intent::Answer {
+            key: "password".into(),
+            value: text("hunter2"),
+        },
+    ]);
+    loop {
+        pending.extend(decided.commands.drain(..));
+        let Some(command) = pending.pop_front() else {
+            break;
+        };
+        handed.push(command.clone());
+        decided = journal.ack(&mut session, command);
+    }
+    let text_of_all = format!("{handed:?}");
+    assert!(!text_of_all.contains("hunter2"), "{text_of_all}");
+    assert_eq!(
+        session.engine().secrets.get("password").map(String::as_str),
+        Some("hunter2")
+    );
+}
+
+#[test]
+fn an_attempt_is_handed_out_only_once_its_start_is_durable() {
+    let mut session = session();
+    // The session's start is record 1.
+    let mut journal = Journal { seq: 1 };
+    let mut queue: VecDeque<Command> = VecDeque::new();
+    let mut decided = session.submit([
+        Intent::Enter { step: "ask".into() },
+        Intent::Answer {
+            key: "server".into(),
+            value: text("sql01.contoso.com"),
+        },
+        Intent::Answer {
+            key: "password".into(),
+            value: text("hunter2"),
+        },
+        Intent::Acknowledge { step: "ask".into() },
+        Intent::Enter {
+            step: "restore".into(),
+        },
+        Intent::Start {
+            step: "restore".into(),
+        },
+    ]);
+    let mut started = false;
+    let mut run = None;
+    loop {
+        assert!(decided.refused.is_none(), "{decided:?}");
+        for request in runs(&decided) {
+            assert!(started, "the run came before its step-started was acked");
+            run = Some(request.clone());
+        }
+        queue.extend(
+            decided
+                .commands
+                .into_iter()
+                .filter(|c| matches!(c, Command::Append(_))),
+        );
+        let Some(command) = queue.pop_front() else {
+            break;
+        };
+        if matches!(command, Command::Append(Event::StepStarted { .. })) {
+            // Handed out, not acked: no run yet.
+            assert!(run.is_none());
+            started = true;
+        }
+        decided = journal.ack(&mut session, command);
+    }
+    let run = run.expect("the attempt was handed out");
+    assert_eq!(run.argv, vec!["sqlcmd", "-S", "sql01.contoso.com"]);
+    assert!(
+        run.env
+            .iter()
+            .any(|(k, v)| k == "SQLCMDPASSWORD" && v == "hunter2")
+    );
+    let finished = session.submit([Intent::Finished {
+        step: "restore".into(),
+        attempt: run.attempt,
+        report: RunReport {
+            outcome: Some(Outcome::Succeeded),
+            exit_code: Some(0),
+            ..RunReport::default()
+        },
+    }]);
+    assert!(matches!(
+        appended(&finished).first(),
+        Some(Event::StepFinished {
+            outcome: Outcome::Succeeded,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn an_ack_the_driver_did_not_ask_for_stops_everything() {
+    let mut session = session();
+    let mut journal = Journal::default();
+    let stray = journal.record(Event::NoteAdded {
+        step: None,
+        text: "x".into(),
+    });
+    assert_eq!(session.acked(&stray), Err(AckError::Unexpected(1)));
+}
