@@ -163,7 +163,8 @@ impl Partial {
 
 /// Hands the complete lines of `chunk` to `on_line`, joining the first one to what was left
 /// unfinished before and keeping the unfinished end for next time. The complete lines are
-/// checked as UTF-8 in one go (per line only when that fails).
+/// checked as UTF-8 and for control characters in one go (per line only when that fails),
+/// and split in one pass.
 fn split_lines(chunk: &[u8], partial: &mut Partial, on_line: &mut dyn FnMut(&str)) {
     let Some(last) = memchr::memrchr(b'\n', chunk) else {
         partial.extend(chunk, on_line);
@@ -175,19 +176,24 @@ fn split_lines(chunk: &[u8], partial: &mut Partial, on_line: &mut dyn FnMut(&str
         partial.end_line(&body[..first], on_line);
         body = &body[first + 1..];
     }
-    let body_text = std::str::from_utf8(body).ok();
-    match body_text {
-        Some(text)
-            if text
-                .split_terminator('\n')
-                .all(|l| l.len() <= SHOWN_LINE_LIMIT) =>
-        {
+    match std::str::from_utf8(body) {
+        Ok(text) => {
+            let plain = super::terminal::is_plain(text);
             for line in text.split_terminator('\n') {
+                if line.len() > SHOWN_LINE_LIMIT {
+                    // Shown cut (the partial is empty here: it only takes this line).
+                    partial.end_line(line.as_bytes(), on_line);
+                    continue;
+                }
                 let line = line.strip_suffix('\r').unwrap_or(line);
-                on_line(&super::terminal::neutralize(line));
+                if plain {
+                    on_line(line);
+                } else {
+                    on_line(&super::terminal::neutralize(line));
+                }
             }
         }
-        _ => {
+        Err(_) => {
             let body = body.strip_suffix(b"\n").unwrap_or(body);
             for line in body.split(|&b| b == b'\n') {
                 partial.end_line(line, on_line);
@@ -354,6 +360,20 @@ mod tests {
         split_lines("é\n".as_bytes(), &mut partial, &mut push);
         assert_eq!(got, ["abc", "", "d\u{fffd}e", "fé"]);
         assert!(partial.is_empty());
+    }
+
+    #[test]
+    fn one_chunk_of_plain_long_and_escaped_lines_is_split_line_by_line() {
+        let long = "y".repeat(SHOWN_LINE_LIMIT + 10);
+        let mut got: Vec<String> = Vec::new();
+        let mut push = |l: &str| got.push(l.to_string());
+        let mut partial = Partial::default();
+        let chunk = format!("plain\tone\r\n{long}\nclear \x1b[2J\r\nlast\nrest");
+        split_lines(chunk.as_bytes(), &mut partial, &mut push);
+        let cut = format!("{}{CUT_MARKER}", &long[..SHOWN_LINE_LIMIT]);
+        assert_eq!(got, ["plain\tone", cut.as_str(), "clear ^[[2J", "last"]);
+        assert_eq!(partial.bytes, b"rest");
+        assert!(!partial.skipping);
     }
 
     #[test]

@@ -135,12 +135,14 @@ pub fn run_child(
             let _ = stdin.write_all(text.as_bytes());
         });
     }
-    let mut sources: Vec<Box<dyn io::Read + Send>> = Vec::new();
+    let mut sources = Vec::new();
     if let Some(o) = child.stdout.take() {
-        sources.push(Box::new(o));
+        let capacity = pump::widen_pipe(&o);
+        sources.push(pump::Source::new(o, capacity));
     }
     if let Some(e) = child.stderr.take() {
-        sources.push(Box::new(e));
+        let capacity = pump::widen_pipe(&e);
+        sources.push(pump::Source::new(e, capacity));
     }
     let pump = pump::start_capped(out, spec.secrets, sources, spec.output_cap);
 
