@@ -198,7 +198,7 @@ fn run(
 
 /// The score of a session, read back from its journal.
 pub fn score_lines(dir: &Path) -> Result<Vec<String>, Failure> {
-    let built = report::from_session_dir(dir).map_err(bad)?;
+    let built = lifeline::app::usecase::from_session_dir(dir).map_err(bad)?;
     Ok(report::score(&built).lines())
 }
 

@@ -13,7 +13,7 @@ use crate::commands::{Failure, bad};
 pub fn report(session: &str, format: ReportFormat, output: Option<&Path>) -> Result<u8, Failure> {
     let home = journal::lifeline_home().map_err(bad)?;
     let dir = journal::find_session(&home, session).map_err(bad)?;
-    let (built, damage) = report::from_session_dir_read_only(&dir).map_err(bad)?;
+    let (built, damage) = lifeline::app::usecase::from_session_dir_read_only(&dir).map_err(bad)?;
     if let Some(damage) = damage {
         eprintln!("lifeline: warning: {damage}");
     }

@@ -193,6 +193,51 @@ fn the_screens_only_draw_and_send_intents() {
     assert!(scan("use tokio::sync::mpsc;", UI_FORBIDDEN).is_empty());
 }
 
+/// Reports are built from records already read: no disk, no clock, no shell module (the
+/// report use case that reads a session folder is `app::usecase`).
+const REPORT_FORBIDDEN: &[(&str, &str)] = &[
+    (r"\bstd::fs\b", "disk"),
+    (r"\bstd::(process|thread|net|env)\b", "the system"),
+    (r"\bSystemTime\b", "clock"),
+    (r"\bInstant\b", "clock"),
+    (r"\bnow_(utc|local)\b", "clock"),
+    (r"\bcrate::(journal|app|ui|logging)\b", "the shell"),
+];
+
+#[test]
+fn reports_read_no_disk() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src/report"), &mut files);
+    assert!(files.len() > 5, "the report modules were not found");
+    let problems: Vec<String> = files
+        .iter()
+        .flat_map(|file| {
+            let text = fs::read_to_string(file).expect("a readable source file");
+            let shown = file
+                .strip_prefix(root())
+                .unwrap_or(file)
+                .display()
+                .to_string();
+            scan(&text, REPORT_FORBIDDEN)
+                .into_iter()
+                .map(move |v| format!("{shown}:{v}"))
+        })
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "reports reach the shell:\n{}",
+        problems.join("\n")
+    );
+    assert_eq!(
+        scan(
+            "let (l, w) = crate::app::store::load_read_only(dir)?;",
+            REPORT_FORBIDDEN
+        )
+        .len(),
+        1
+    );
+}
+
 #[test]
 fn the_scanner_catches_each_way_of_naming_io() {
     for bad in [

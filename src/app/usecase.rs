@@ -177,6 +177,28 @@ pub fn conclude(ending: Ending, id: &str, noun: Noun) -> Result<Option<String>, 
     }
 }
 
+/// The report use case: the report of a session directory: its journal, pinned wizards and pinned inventory (for
+/// the target time), read without changing anything.
+pub fn from_session_dir(dir: &std::path::Path) -> Result<crate::report::Report, String> {
+    from_session_dir_read_only(dir).map(|(report, _)| report)
+}
+
+/// Like [`from_session_dir`], but a damaged journal still gives a report of its intact
+/// records, with a one-line warning saying where the damage is. Never writes.
+pub fn from_session_dir_read_only(
+    dir: &std::path::Path,
+) -> Result<(crate::report::Report, Option<String>), String> {
+    let (loaded, warning) = super::store::load_read_only(dir).map_err(|e| e.to_string())?;
+    // A pinned inventory that no longer parses only costs the target time.
+    let inventory = loaded
+        .inventory_text
+        .as_deref()
+        .and_then(|text| crate::inventory::Inventory::parse(text, "inventory.toml (pinned)").ok());
+    crate::report::build(&loaded.records, &loaded.catalog, inventory.as_ref())
+        .map(|report| (report, warning))
+        .map_err(|e| format!("session {}: {e}", loaded.id))
+}
+
 fn quoted(keys: &[String]) -> String {
     keys.iter()
         .map(|k| format!("'{k}'"))

@@ -111,12 +111,7 @@ pub fn start(out: File, secrets: &[String], sources: Vec<Source>) -> Pump {
 
 /// [`start`] writing at most `cap` bytes of output: past it, one marker line says so and the
 /// rest is read and dropped (the child never blocks on a full pipe).
-pub fn start_capped(
-    out: File,
-    secrets: &[String],
-    sources: Vec<Source>,
-    cap: Option<u64>,
-) -> Pump {
+pub fn start_capped(out: File, secrets: &[String], sources: Vec<Source>, cap: Option<u64>) -> Pump {
     let mut merger = Merger::new(BufWriter::with_capacity(CHUNK, out), secrets, sources.len());
     merger.cap = cap;
     let shared = Arc::new(Shared {
