@@ -126,27 +126,42 @@ fn scan(text: &str, forbidden: &[(&str, &str)]) -> Vec<String> {
     found
 }
 
-#[test]
-fn the_core_names_no_io_and_no_shell_module() {
+/// Every forbidden path named in the `.rs` files under `dirs` (but `skip`), as
+/// `file:line: 'path' (why)`; panics when fewer than `at_least` files were found.
+fn problems_in(
+    dirs: &[&str],
+    forbidden: &[(&str, &str)],
+    skip: &str,
+    at_least: usize,
+) -> Vec<String> {
     let mut files = Vec::new();
-    for dir in CORE {
+    for dir in dirs {
         rust_files(&root().join(dir), &mut files);
     }
-    assert!(files.len() > 20, "the core modules were not found");
-    let mut problems = Vec::new();
-    for file in &files {
-        let text = fs::read_to_string(file).expect("a readable source file");
-        let shown = file
-            .strip_prefix(root())
-            .unwrap_or(file)
-            .display()
-            .to_string();
-        problems.extend(
-            violations(&text)
+    assert!(
+        files.len() >= at_least,
+        "the modules of {dirs:?} were not found"
+    );
+    files
+        .iter()
+        .filter(|file| skip.is_empty() || !file.ends_with(skip))
+        .flat_map(|file| {
+            let text = fs::read_to_string(file).expect("a readable source file");
+            let shown = file
+                .strip_prefix(root())
+                .unwrap_or(file)
+                .display()
+                .to_string();
+            scan(&text, forbidden)
                 .into_iter()
-                .map(|v| format!("{shown}:{v}")),
-        );
-    }
+                .map(move |v| format!("{shown}:{v}"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_core_names_no_io_and_no_shell_module() {
+    let problems = problems_in(CORE, FORBIDDEN, "", 20);
     assert!(
         problems.is_empty(),
         "the functional core reaches outside itself:\n{}",
@@ -156,27 +171,8 @@ fn the_core_names_no_io_and_no_shell_module() {
 
 #[test]
 fn the_screens_only_draw_and_send_intents() {
-    let mut files = Vec::new();
-    rust_files(&root().join("src/ui"), &mut files);
-    assert!(files.len() > 20, "the screens' modules were not found");
-    let mut problems = Vec::new();
-    for file in &files {
-        // The in-memory seams are a test harness (feature `test-support`), not screens.
-        if file.ends_with("memory.rs") {
-            continue;
-        }
-        let text = fs::read_to_string(file).expect("a readable source file");
-        let shown = file
-            .strip_prefix(root())
-            .unwrap_or(file)
-            .display()
-            .to_string();
-        problems.extend(
-            scan(&text, UI_FORBIDDEN)
-                .into_iter()
-                .map(|v| format!("{shown}:{v}")),
-        );
-    }
+    // The in-memory seams are a test harness (feature `test-support`), not screens.
+    let problems = problems_in(&["src/ui"], UI_FORBIDDEN, "memory.rs", 20);
     assert!(
         problems.is_empty(),
         "the screens do the shell's work:\n{}",
@@ -206,23 +202,7 @@ const REPORT_FORBIDDEN: &[(&str, &str)] = &[
 
 #[test]
 fn reports_read_no_disk() {
-    let mut files = Vec::new();
-    rust_files(&root().join("src/report"), &mut files);
-    assert!(files.len() > 5, "the report modules were not found");
-    let problems: Vec<String> = files
-        .iter()
-        .flat_map(|file| {
-            let text = fs::read_to_string(file).expect("a readable source file");
-            let shown = file
-                .strip_prefix(root())
-                .unwrap_or(file)
-                .display()
-                .to_string();
-            scan(&text, REPORT_FORBIDDEN)
-                .into_iter()
-                .map(move |v| format!("{shown}:{v}"))
-        })
-        .collect();
+    let problems = problems_in(&["src/report"], REPORT_FORBIDDEN, "", 5);
     assert!(
         problems.is_empty(),
         "reports reach the shell:\n{}",

@@ -106,17 +106,6 @@ fn appended(decided: &Decided) -> Vec<&Event> {
         .collect()
 }
 
-fn runs(decided: &Decided) -> Vec<&ExecRequest> {
-    decided
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::Run(request) => Some(request),
-            Command::Append(_) => None,
-        })
-        .collect()
-}
-
 #[test]
 fn the_state_folds_only_when_the_journal_acknowledges() {
     let mut session = session();
@@ -182,14 +171,9 @@ fn a_refused_intent_drops_the_ones_queued_after_it_and_hands_out_nothing() {
     assert!(!session.busy(), "nothing queued behind a refusal");
 }
 
-#[test]
-fn a_secret_is_remembered_here_and_journaled_only_as_redacted() {
-    let mut session = session();
-    // The session's start is record 1.
-    let mut journal = Journal { seq: 1 };
-    let mut pending: VecDeque<Command> = VecDeque::new();
-    let mut handed = Vec::new();
-    let mut decided = session.submit([
+/// Entering the first step and giving both its answers, then `more`.
+fn answered(more: Vec<Intent>) -> Vec<Intent> {
+    let mut intents = vec![
         Intent::Enter { step: "ask".into() },
         Intent::Answer {
             key: "server".into(),
@@ -199,15 +183,43 @@ fn a_secret_is_remembered_here_and_journaled_only_as_redacted() {
             key: "password".into(),
             value: text("hunter2"),
         },
-    ]);
+    ];
+    intents.extend(more);
+    intents
+}
+
+/// Carries out everything the driver hands out, acking each append when its turn comes;
+/// returns each command with the number of records acked when it was handed out.
+fn carry_out(
+    session: &mut Session<'_>,
+    journal: &mut Journal,
+    first: Decided,
+) -> Vec<(u64, Command)> {
+    let mut handed = Vec::new();
+    let mut queue: VecDeque<Command> = VecDeque::new();
+    let mut decided = first;
     loop {
-        pending.extend(decided.commands.drain(..));
-        let Some(command) = pending.pop_front() else {
-            break;
+        assert!(decided.refused.is_none(), "{decided:?}");
+        for command in decided.commands {
+            handed.push((journal.seq, command.clone()));
+            if matches!(command, Command::Append(_)) {
+                queue.push_back(command);
+            }
+        }
+        let Some(command) = queue.pop_front() else {
+            return handed;
         };
-        handed.push(command.clone());
-        decided = journal.ack(&mut session, command);
+        decided = journal.ack(session, command);
     }
+}
+
+#[test]
+fn a_secret_is_remembered_here_and_journaled_only_as_redacted() {
+    let mut session = session();
+    // The session's start is record 1.
+    let mut journal = Journal { seq: 1 };
+    let decided = session.submit(answered(vec![]));
+    let handed = carry_out(&mut session, &mut journal, decided);
     let text_of_all = format!("{handed:?}");
     assert!(!text_of_all.contains("hunter2"), "{text_of_all}");
     assert_eq!(
@@ -221,17 +233,7 @@ fn an_attempt_is_handed_out_only_once_its_start_is_durable() {
     let mut session = session();
     // The session's start is record 1.
     let mut journal = Journal { seq: 1 };
-    let mut queue: VecDeque<Command> = VecDeque::new();
-    let mut decided = session.submit([
-        Intent::Enter { step: "ask".into() },
-        Intent::Answer {
-            key: "server".into(),
-            value: text("sql01.contoso.com"),
-        },
-        Intent::Answer {
-            key: "password".into(),
-            value: text("hunter2"),
-        },
+    let decided = session.submit(answered(vec![
         Intent::Acknowledge { step: "ask".into() },
         Intent::Enter {
             step: "restore".into(),
@@ -239,32 +241,30 @@ fn an_attempt_is_handed_out_only_once_its_start_is_durable() {
         Intent::Start {
             step: "restore".into(),
         },
-    ]);
-    let mut started = false;
-    let mut run = None;
-    loop {
-        assert!(decided.refused.is_none(), "{decided:?}");
-        for request in runs(&decided) {
-            assert!(started, "the run came before its step-started was acked");
-            run = Some(request.clone());
-        }
-        queue.extend(
-            decided
-                .commands
-                .into_iter()
-                .filter(|c| matches!(c, Command::Append(_))),
-        );
-        let Some(command) = queue.pop_front() else {
-            break;
-        };
-        if matches!(command, Command::Append(Event::StepStarted { .. })) {
-            // Handed out, not acked: no run yet.
-            assert!(run.is_none());
-            started = true;
-        }
-        decided = journal.ack(&mut session, command);
-    }
-    let run = run.expect("the attempt was handed out");
+    ]));
+    let handed = carry_out(&mut session, &mut journal, decided);
+    // The record `step-started` became: 1 + the appends handed out up to it.
+    let appends = handed
+        .iter()
+        .filter(|(_, c)| matches!(c, Command::Append(_)));
+    let started_seq = 1
+        + appends
+            .clone()
+            .position(|(_, c)| matches!(c, Command::Append(Event::StepStarted { .. })))
+            .expect("the start was journaled") as u64
+        + 1;
+    let runs: Vec<&(u64, Command)> = handed
+        .iter()
+        .filter(|(_, c)| matches!(c, Command::Run(_)))
+        .collect();
+    let [(acked_then, Command::Run(run))] = runs.as_slice() else {
+        panic!("one attempt expected: {handed:?}")
+    };
+    assert!(
+        *acked_then >= started_seq,
+        "the run was handed out with {acked_then} records acked, before step-started (seq {started_seq})"
+    );
+    let run = run.clone();
     assert_eq!(run.argv, vec!["sqlcmd", "-S", "sql01.contoso.com"]);
     assert!(
         run.env
