@@ -567,7 +567,9 @@ platform = "reinstall""#,
 os_healthy = false
 secondary_site = false
 domain_rebuilt = false
-databases = ["RTC"]"#,
+databases = ["RTC"]
+site_servers = "se01.contoso.com"
+server_roles = ["standard-edition"]"#,
     },
     Drill {
         name: "site without a secondary site, pool re-created",
@@ -576,7 +578,11 @@ databases = ["RTC"]"#,
 os_healthy = false
 secondary_site = false
 domain_rebuilt = true
-databases = ["RTC"]"#,
+databases = ["RTC"]
+site_servers = "fe01.contoso.com,fe02.contoso.com"
+site_servers_start = "fe02.contoso.com,fe01.contoso.com"
+server_roles = ["front-end"]
+attach_archiving = true"#,
     },
     Drill {
         name: "site, fail over to the secondary site",
@@ -813,6 +819,18 @@ fn every_loss_scenario_drills_to_the_end_and_reaches_every_procedure() {
     );
     assert!(in_place.contains("recreate-pool/create-pool"));
     assert!(!in_place.iter().any(|k| k.starts_with("restore-site/")));
+    // Every server of the site, one at a time: built, imported and activated in restore
+    // order, started in start order.
+    for fe in ["fe01.contoso.com", "fe02.contoso.com"] {
+        assert!(in_place.contains(&format!("site-servers[{fe}]/ocs")));
+        assert!(in_place.contains(&format!(
+            "restore-settings-enterprise/site-servers[{fe}]/activate-front-end-archiving"
+        )));
+        assert!(in_place.contains(&format!(
+            "restore-settings-enterprise/site-start[{fe}]/front-end"
+        )));
+    }
+    assert!(!in_place.contains("restore-settings-enterprise/activate-front-end"));
     // Users keep their contacts only when asked for.
     assert!(reached("reassign-users/restore-contacts"));
 }
