@@ -139,8 +139,10 @@ fn a_recovered_standard_edition_server_gets_its_data_then_pool_and_computer_sett
             // after the reinstall: OCS services and SQL Server answer again
             r"sc \\se01.contoso.com query",
             r"sqlcmd -S se01\rtc -E -b -Q SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases",
-            // restore-databases: stop the services that use RTC, verify the backup, restore it
+            // restore-databases: SQL Server Express lets this console in (set up above, only
+            // checked here), stop the services that use RTC, verify the backup, restore it
             // with the picked options (RECOVERY, REPLACE), check RTC is online
+            r"sqlcmd -S se01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT 1",
             r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'se01.contoso.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
             r"sqlcmd -S se01\rtc -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\RTC.bak'",
             r"sqlcmd -S se01\rtc -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\RTC.bak' WITH FILE = 1",
