@@ -18,7 +18,7 @@ use lifeline::wizard::{
     StepKind, Wizard,
 };
 
-const FILES: [&str; 7] = [
+const FILES: [&str; 10] = [
     "restore-databases",
     "restore-file-shares",
     "restore-settings-standard",
@@ -26,6 +26,9 @@ const FILES: [&str; 7] = [
     "recreate-pool",
     "restore-site",
     "persistent-chat-failback",
+    "rebuild-server",
+    "restore-settings-server",
+    "start-server",
 ];
 
 // ---------------------------------------------------------------- loading ---

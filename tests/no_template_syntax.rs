@@ -3,7 +3,8 @@
 //! known yet is named in words (`<the lost front-end server>`).
 //!
 //! Surfaces: `lifeline plan` (Markdown and JSON) for every loss in every topology, with the
-//! example inventory and without one; the plan goldens and screen snapshots on disk; and for
+//! example inventory and without one; `lifeline run WIZARD --print-answers-template` for every
+//! bundled wizard; the plan goldens and screen snapshots on disk; and for
 //! drills of the whole recovery run headless by the real binary on the example inventory:
 //! their transcript and score, their Markdown, HTML and JSON reports, and every step screen
 //! the session passed through, drawn on a test backend from the journal as it stood when the
@@ -86,6 +87,20 @@ fn plans_for_every_loss_in_every_topology_name_unknown_values_in_words() {
         }
     }
     assert!(plans > 40, "only {plans} plans were built");
+    assert_none(found);
+}
+
+#[test]
+fn the_answers_template_of_every_bundled_wizard_names_unknown_values_in_words() {
+    let sb = Sandbox::in_memory();
+    let mut found = Vec::new();
+    for id in bundled().wizards.keys() {
+        let (ok, text) = lifeline(&sb, &["run", id, "--print-answers-template"]);
+        assert!(ok, "{id}: {text}");
+        // It is still a TOML answers file once filled in.
+        toml::from_str::<toml::Table>(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
+        found.extend(leaks(&format!("answers template of {id}"), &text));
+    }
     assert_none(found);
 }
 

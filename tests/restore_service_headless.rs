@@ -139,8 +139,10 @@ fn a_recovered_standard_edition_server_gets_its_data_then_pool_and_computer_sett
             // after the reinstall: OCS services and SQL Server answer again
             r"sc \\se01.contoso.com query",
             r"sqlcmd -S se01\rtc -E -b -Q SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases",
-            // restore-databases: stop the services that use RTC, verify the backup, restore it
+            // restore-databases: SQL Server Express lets this console in (set up above, only
+            // checked here), stop the services that use RTC, verify the backup, restore it
             // with the picked options (RECOVERY, REPLACE), check RTC is online
+            r"sqlcmd -S se01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT 1",
             r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'se01.contoso.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
             r"sqlcmd -S se01\rtc -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\RTC.bak'",
             r"sqlcmd -S se01\rtc -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\backup01.contoso.com\ocs\sql\RTC.bak' WITH FILE = 1",
@@ -567,7 +569,9 @@ platform = "reinstall""#,
 os_healthy = false
 secondary_site = false
 domain_rebuilt = false
-databases = ["RTC"]"#,
+databases = ["RTC"]
+site_servers = "se01.contoso.com"
+server_roles = ["standard-edition"]"#,
     },
     Drill {
         name: "site without a secondary site, pool re-created",
@@ -576,7 +580,11 @@ databases = ["RTC"]"#,
 os_healthy = false
 secondary_site = false
 domain_rebuilt = true
-databases = ["RTC"]"#,
+databases = ["RTC"]
+site_servers = "fe01.contoso.com,fe02.contoso.com"
+site_servers_start = "fe02.contoso.com,fe01.contoso.com"
+server_roles = ["front-end"]
+attach_archiving = true"#,
     },
     Drill {
         name: "site, fail over to the secondary site",
@@ -813,6 +821,18 @@ fn every_loss_scenario_drills_to_the_end_and_reaches_every_procedure() {
     );
     assert!(in_place.contains("recreate-pool/create-pool"));
     assert!(!in_place.iter().any(|k| k.starts_with("restore-site/")));
+    // Every server of the site, one at a time: built, imported and activated in restore
+    // order, started in start order.
+    for fe in ["fe01.contoso.com", "fe02.contoso.com"] {
+        assert!(in_place.contains(&format!("site-servers[{fe}]/ocs")));
+        assert!(in_place.contains(&format!(
+            "restore-settings-enterprise/site-servers[{fe}]/activate-front-end-archiving"
+        )));
+        assert!(in_place.contains(&format!(
+            "restore-settings-enterprise/site-start[{fe}]/front-end"
+        )));
+    }
+    assert!(!in_place.contains("restore-settings-enterprise/activate-front-end"));
     // Users keep their contacts only when asked for.
     assert!(reached("reassign-users/restore-contacts"));
 }

@@ -4,7 +4,33 @@
 
 use std::fmt::Write;
 
-use crate::wizard::{Catalog, InputKind, StepKind};
+use crate::wizard::template::{render, unknown_words};
+use crate::wizard::{Catalog, InputKind, StepKind, Wizard};
+
+/// `text` with every placeholder named in words, as the plan and the screens name a value
+/// nobody has given yet (`<the lost front-end server>`): the file is read by a person
+/// before anything is answered, so it never shows template syntax.
+fn in_words(catalog: &Catalog, wizards: &[&Wizard], text: &str) -> String {
+    render(text, |name| {
+        Some(match name {
+            "item" => "<the entry a repeated procedure runs for>".to_string(),
+            "drill" => "<true in a drill>".to_string(),
+            _ => {
+                let input = wizards
+                    .iter()
+                    .find_map(|w| w.inputs.iter().find(|i| i.id == name))
+                    .or_else(|| {
+                        catalog
+                            .wizards
+                            .values()
+                            .find_map(|w| w.inputs.iter().find(|i| i.id == name))
+                    });
+                unknown_words(input, name)
+            }
+        })
+    })
+    .unwrap_or_else(|_| text.replace("{{", "{ {"))
+}
 
 /// The template text for `root`.
 pub fn answers_template(catalog: &Catalog, root: &str) -> String {
@@ -20,7 +46,7 @@ pub fn answers_template(catalog: &Catalog, root: &str) -> String {
     );
     let _ = writeln!(
         out,
-        "# naming another input ('{{{{settings_dir}}}}\\pool.xml') is built from your answer to it."
+        "# naming another input ('<the settings folder>\\pool.xml') is built from your answer to it."
     );
     let _ = writeln!(
         out,
@@ -47,10 +73,11 @@ pub fn answers_template(catalog: &Catalog, root: &str) -> String {
                 let _ = writeln!(out, "# allowed: {}", values.join(", "));
             }
             if let Some(from) = &input.default_from {
+                let from = in_words(catalog, &wizards, from);
                 let _ = writeln!(out, "# default from the inventory: {from}");
             }
             let value = match (&input.default, input.kind) {
-                (Some(v), _) => v.to_string(),
+                (Some(v), _) => in_words(catalog, &wizards, &v.to_string()),
                 (None, InputKind::Bool) => "false".into(),
                 (None, InputKind::MultiChoice) => "[]".into(),
                 (None, _) => "\"\"".into(),
@@ -71,13 +98,18 @@ pub fn answers_template(catalog: &Catalog, root: &str) -> String {
             let _ = writeln!(
                 out,
                 "# {} ({}): type the word to allow this point of no return",
-                step.title, w.id
+                in_words(catalog, &wizards, &step.title),
+                w.id
             );
             let _ = writeln!(
                 out,
                 "# \"{}\" = \"{}\"",
                 step.id,
-                step.confirm.as_deref().unwrap_or_default()
+                in_words(
+                    catalog,
+                    &wizards,
+                    step.confirm.as_deref().unwrap_or_default()
+                )
             );
         }
     }
@@ -91,7 +123,9 @@ pub fn answers_template(catalog: &Catalog, root: &str) -> String {
             let _ = writeln!(
                 out,
                 "# \"{}\" = \"done\"   # {} ({})",
-                step.id, step.title, w.id
+                step.id,
+                in_words(catalog, &wizards, &step.title),
+                w.id
             );
         }
     }

@@ -5,6 +5,7 @@
 //! `backup.{settings,databases,file_shares,interval_h}`,
 //! `backup.settings_files.{global,pool}`, `backup.settings_files.machine.<fqdn>`,
 //! `paths.{db_data,db_log,dyn_data,dyn_log,meeting_content,meeting_meta}`,
+//! `site.servers`, `site.servers.start_order`, `server.<fqdn>.roles`,
 //! `secondary.{site,sql}`, `secondary.pool.{name,fqdn}`,
 //! `persistent_chat.{pool,primary_sql,backup_sql,log_shipping_share}`,
 //! `target.<scenario>`, `owner.<procedure>`.
@@ -16,8 +17,30 @@ use super::{Inventory, Server};
 use crate::session::engine::Defaults;
 use crate::session::event::AnswerValue;
 
+/// The order the services of a pool's servers start in ("Restoring Settings": SQL Server,
+/// then Archiving and CDR, the front-ends, the web and conferencing servers, Mediation, the
+/// forwarding proxy and the Edge servers last). The Director, which that list leaves out,
+/// starts after the front-ends; Monitoring with Archiving and CDR; Application Sharing
+/// after the A/V Conferencing Servers.
+pub const START_ORDER: [Role; 14] = [
+    Role::BackEnd,
+    Role::StandardEdition,
+    Role::ArchivingCdr,
+    Role::Monitoring,
+    Role::FrontEnd,
+    Role::Director,
+    Role::WebComponents,
+    Role::WebConferencing,
+    Role::AvConferencing,
+    Role::AppSharing,
+    Role::Mediation,
+    Role::ForwardingProxy,
+    Role::Edge,
+    Role::PersistentChat,
+];
+
 /// Keys without a variable part.
-const FIXED_KEYS: [&str; 32] = [
+const FIXED_KEYS: [&str; 34] = [
     "name",
     "topology",
     "forest",
@@ -38,6 +61,8 @@ const FIXED_KEYS: [&str; 32] = [
     "paths.dyn_log",
     "paths.meeting_content",
     "paths.meeting_meta",
+    "site.servers",
+    "site.servers.start_order",
     "secondary.site",
     "secondary.sql",
     "secondary.pool.name",
@@ -64,12 +89,21 @@ fn all_keys() -> Vec<String> {
     keys.extend(SCENARIOS.iter().map(|s| format!("target.{s}")));
     keys.extend(PROCEDURES.iter().map(|p| format!("owner.{p}")));
     keys.push("backup.settings_files.machine.server.example.com".into());
+    keys.push("server.server.example.com.roles".into());
     keys
 }
 
 /// True when `key` is a key an inventory answers. A `{{placeholder}}` in the key matches
 /// any text, so `role.{{item}}.fqdn` is known.
 pub fn known_key(key: &str) -> bool {
+    // Per-server keys name any server of the inventory.
+    let per_server = key
+        .strip_prefix("server.")
+        .and_then(|k| k.strip_suffix(".roles"))
+        .or_else(|| key.strip_prefix("backup.settings_files.machine."));
+    if per_server.is_some_and(|fqdn| !fqdn.is_empty() && !fqdn.contains("{{")) {
+        return true;
+    }
     let mut pattern = String::from("^");
     let mut rest = key;
     while let Some(open) = rest.find("{{") {
@@ -107,6 +141,8 @@ impl Inventory {
             "backup.interval_h" => Some(self.backup.interval_h.to_string()),
             "backup.settings_files.global" => self.backup.settings_files.global.clone(),
             "backup.settings_files.pool" => self.backup.settings_files.pool.clone(),
+            "site.servers" => self.site_servers(&Role::ALL),
+            "site.servers.start_order" => self.site_servers(&START_ORDER),
             "secondary.site" => self.secondary.as_ref()?.site.clone(),
             "secondary.sql" => self.secondary.as_ref()?.sql.clone(),
             "secondary.pool.name" => self.secondary_pool().map(|p| p.name.clone()),
@@ -170,6 +206,17 @@ impl Inventory {
         }
         if let Some(procedure) = key.strip_prefix("owner.") {
             return self.owner(procedure).map(str::to_string);
+        }
+        if let Some(fqdn) = key
+            .strip_prefix("server.")
+            .and_then(|r| r.strip_suffix(".roles"))
+        {
+            let server = self
+                .servers
+                .iter()
+                .find(|s| s.fqdn.eq_ignore_ascii_case(fqdn))?;
+            let roles: Vec<&str> = server.roles.iter().map(|r| r.as_str()).collect();
+            return Some(roles.join(","));
         }
         if let Some(fqdn) = key.strip_prefix("backup.settings_files.machine.") {
             return self
@@ -237,6 +284,34 @@ impl Inventory {
             .filter(|s| s.roles.iter().any(|r| *r != Role::BackEnd))
             .map(|s| s.fqdn.as_str())
             .collect();
+        (!names.is_empty()).then(|| names.join(","))
+    }
+
+    /// The servers of the primary site, each once (a server with several roles is placed by
+    /// the earliest of them in `order`), comma-separated: every server but the standby
+    /// pool's, the secondary site's and Persistent Chat's (Lync Server 2013 comes back by its
+    /// own failback). `Role::ALL` is the restore order of Table 14-9; [`START_ORDER`] the
+    /// order the services start in.
+    fn site_servers(&self, order: &[Role]) -> Option<String> {
+        let standby = self.secondary.as_ref().map(|s| s.pool.as_str());
+        let secondary_site = self.secondary.as_ref().and_then(|s| s.site.as_deref());
+        let rank = |s: &Server| {
+            s.roles
+                .iter()
+                .filter_map(|r| order.iter().position(|o| o == r))
+                .min()
+                .unwrap_or(usize::MAX)
+        };
+        let mut servers: Vec<&Server> = self
+            .servers
+            .iter()
+            .filter(|s| s.pool.as_deref().is_none_or(|p| Some(p) != standby))
+            .filter(|s| s.site.is_none() || s.site.as_deref() != secondary_site)
+            .filter(|s| s.roles.iter().any(|r| *r != Role::PersistentChat))
+            .collect();
+        // A stable sort keeps the inventory's order among servers of the same role.
+        servers.sort_by_key(|s| rank(s));
+        let names: Vec<&str> = servers.iter().map(|s| s.fqdn.as_str()).collect();
         (!names.is_empty()).then(|| names.join(","))
     }
 

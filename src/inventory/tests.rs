@@ -127,6 +127,41 @@ fn every_answered_key_is_a_known_key() {
     }
 }
 
+#[test]
+fn the_sites_servers_come_each_once_in_restore_and_in_start_order() {
+    let inv = example();
+    let get = |k: &str| inv.lookup_text(k).unwrap_or_default();
+    // Table 14-9: back-end, front-ends, Director, Web Components, Web Conferencing (conf01
+    // also holds Application Sharing: once), A/V, Archiving and CDR (with Monitoring),
+    // Mediation, Edge, forwarding proxy. Not the standby pool, not Persistent Chat.
+    assert_eq!(
+        get("site.servers"),
+        "be01.contoso.com,fe01.contoso.com,fe02.contoso.com,dir01.contoso.com,\
+         web01.contoso.com,conf01.contoso.com,av01.contoso.com,arc01.contoso.com,\
+         med01.contoso.com,edge01.dmz.contoso.com,fwd01.contoso.com"
+    );
+    // The services' start order: SQL Server, Archiving and CDR, the front-ends, ... Edge last.
+    assert_eq!(
+        get("site.servers.start_order"),
+        "be01.contoso.com,arc01.contoso.com,fe01.contoso.com,fe02.contoso.com,\
+         dir01.contoso.com,web01.contoso.com,conf01.contoso.com,av01.contoso.com,\
+         med01.contoso.com,fwd01.contoso.com,edge01.dmz.contoso.com"
+    );
+    assert_eq!(
+        get("server.conf01.contoso.com.roles"),
+        "web-conferencing,app-sharing"
+    );
+    assert_eq!(
+        get("server.CONF01.contoso.com.roles"),
+        "web-conferencing,app-sharing"
+    );
+    assert!(
+        inv.lookup_text("server.nowhere.contoso.com.roles")
+            .is_none()
+    );
+    assert!(known_key("server.{{item}}.roles"));
+}
+
 fn lookup_keys_for_test() -> Vec<String> {
     let mut keys: Vec<String> = [
         "topology",
@@ -142,6 +177,9 @@ fn lookup_keys_for_test() -> Vec<String> {
         "paths.db_data",
         "secondary.pool.name",
         "persistent_chat.pool",
+        "site.servers",
+        "site.servers.start_order",
+        "server.conf01.contoso.com.roles",
     ]
     .iter()
     .map(|k| k.to_string())

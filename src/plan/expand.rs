@@ -271,6 +271,15 @@ fn settle<'c>(
         let steps = expand(catalog, ROOT, answers, false);
         let mut added = false;
         for step in steps.iter().filter(|s| s.applies != Truth::False) {
+            for name in per_server_names(catalog, step) {
+                if step.lookup(answers, false, &name).is_some() {
+                    continue;
+                }
+                if let Some(value) = per_server_value(catalog, ctx, step, answers, &name) {
+                    answers.insert(step.answer_key(&name), value);
+                    added = true;
+                }
+            }
             for name in asked_names(step) {
                 if step.lookup(answers, false, &name).is_some() {
                     continue;
@@ -295,6 +304,75 @@ fn settle<'c>(
         }
     }
     (expand(catalog, ROOT, answers, false), defaulted)
+}
+
+/// The inputs that make a per-server procedure run once per server: a `for_each` over a
+/// text list (the servers of a lost site), and a condition's input whose default is read
+/// per instance (`server.{{item}}.roles`).
+fn per_server_names(catalog: &Catalog, step: &PlannedStep<'_>) -> Vec<String> {
+    let input = |name: &str| {
+        step.wizard
+            .inputs
+            .iter()
+            .find(|i| i.id == name)
+            .or_else(|| catalog.input(ROOT, name))
+    };
+    let mut names = Vec::new();
+    if step.def.kind == StepKind::Include
+        && let Some(list) = &step.def.for_each
+        && input(list).is_some_and(|i| i.kind == InputKind::Text)
+    {
+        names.push(list.clone());
+    }
+    if let Truth::Unknown(waiting) = &step.applies {
+        names.extend(
+            waiting
+                .iter()
+                .filter(|n| {
+                    input(n).is_some_and(|i| {
+                        i.default_from
+                            .as_deref()
+                            .is_some_and(|k| k.contains("{{item}}"))
+                    })
+                })
+                .cloned(),
+        );
+    }
+    names
+}
+
+/// The inventory's value for a per-server input; without an inventory a list of servers
+/// stands as one instance described in words (`<every server of the lost site ...>`), so a
+/// paper plan still shows the per-server steps once.
+fn per_server_value(
+    catalog: &Catalog,
+    ctx: &Context<'_>,
+    step: &PlannedStep<'_>,
+    answers: &Answers,
+    name: &str,
+) -> Option<AnswerValue> {
+    let input = step
+        .wizard
+        .inputs
+        .iter()
+        .find(|i| i.id == name)
+        .or_else(|| catalog.input(ROOT, name))?;
+    let from_inventory = ctx.inventory.and_then(|inv| {
+        let key = crate::wizard::template::render(input.default_from.as_deref()?, |n| {
+            step.lookup(answers, false, n).map(|v| v.as_text())
+        })
+        .ok()?;
+        let text = inv.lookup_text(&key)?;
+        crate::wizard::validate::validate_value(input, &AnswerValue::Text(text)).ok()
+    });
+    match from_inventory {
+        Some(v) => Some(v),
+        None if input.kind == InputKind::Text => {
+            let words = input.unknown.clone().unwrap_or_else(|| input.label.clone());
+            Some(AnswerValue::Text(format!("<{}>", words.replace(',', ""))))
+        }
+        None => None,
+    }
 }
 
 /// The inputs a step needs decided: those its condition waits for, and those it asks.

@@ -135,7 +135,7 @@ fn expand_into<'a>(
                 // itself asks for it when reached.
                 let values = match lookup(answers, &frame.scopes, &frame.items, drill, list) {
                     Some(AnswerValue::List(values)) => values,
-                    Some(AnswerValue::Text(v)) if !v.is_empty() => vec![v],
+                    Some(AnswerValue::Text(v)) => instances_of(&v),
                     _ => vec![],
                 };
                 for value in values {
@@ -159,6 +159,19 @@ fn expand_into<'a>(
     }
 }
 
+/// The instances a `text` list answer stands for: its comma-separated values, trimmed, each
+/// once, in the order given. A list of servers (`fe01.contoso.com,conf01.contoso.com`) runs
+/// a per-server wizard once per server, however many roles a server holds.
+pub fn instances_of(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for value in text.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(value)) {
+            out.push(value.to_string());
+        }
+    }
+    out
+}
+
 fn and(a: &Truth, b: &Truth) -> Truth {
     match (a, b) {
         (Truth::False, _) | (_, Truth::False) => Truth::False,
@@ -168,5 +181,23 @@ fn and(a: &Truth, b: &Truth) -> Truth {
             names.extend(y.iter().filter(|n| !x.contains(n)).cloned());
             Truth::Unknown(names)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::instances_of;
+
+    #[test]
+    fn a_text_list_gives_each_value_once_in_its_order() {
+        assert_eq!(
+            instances_of(
+                " be01.contoso.com, conf01.contoso.com ,,CONF01.contoso.com,fe01.contoso.com"
+            ),
+            ["be01.contoso.com", "conf01.contoso.com", "fe01.contoso.com"]
+        );
+        assert_eq!(instances_of("edge"), ["edge"]);
+        assert!(instances_of(" , ").is_empty());
+        assert!(instances_of("").is_empty());
     }
 }

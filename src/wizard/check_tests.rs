@@ -185,7 +185,7 @@ fn each_step_kind_has_its_own_rules() {
             "w.toml:53:16: on_interrupt = 'check' needs a 'verify' check on this step",
             "w.toml:54:11: 'confirm' is empty",
             "w.toml:60:37: 'regex' is not a valid regular expression: unclosed group",
-            "w.toml:66:12: 'for_each' needs a multi-choice input, and 'topology' is a choice input",
+            "w.toml:66:12: 'for_each' needs a multi-choice input or a text input holding a comma-separated list, and 'topology' is a choice input",
             "w.toml:71:10: 'inputs' is empty",
         ]
     );

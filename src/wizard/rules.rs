@@ -425,10 +425,12 @@ impl Rules<'_> {
                             "'for_each' names input '{name}' that this wizard does not declare"
                         ),
                     ),
-                    Some(i) if i.kind != InputKind::MultiChoice => self.at_value(
+                    // A `text` input holds a comma-separated list (servers from the
+                    // inventory), which static options cannot name.
+                    Some(i) if !matches!(i.kind, InputKind::MultiChoice | InputKind::Text) => self.at_value(
                         &field("for_each"),
                         format!(
-                            "'for_each' needs a multi-choice input, and '{name}' is {} input",
+                            "'for_each' needs a multi-choice input or a text input holding a comma-separated list, and '{name}' is {} input",
                             kind_phrase(i.kind)
                         ),
                     ),

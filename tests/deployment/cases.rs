@@ -41,6 +41,10 @@ pub const ALL: &[Case] = &[
         "case5_a_site_with_a_secondary_site_fails_over_without_touching_the_primary",
         site_failover,
     ),
+    (
+        "case4_a_site_without_a_secondary_site_is_rebuilt_server_by_server",
+        site_rebuild,
+    ),
 ];
 
 /// The servers of the primary pool that use the RTC database.
@@ -87,9 +91,10 @@ fn assert_whole(before: &Deployment, after: &Deployment, lost: &[&str], dbs: &[&
         let (b, a) = (&before.servers[*fqdn], &after.servers[*fqdn]);
         assert_eq!(a.services, b.services, "services of {fqdn}");
         assert!(
-            a.settings.contains("machine"),
-            "machine settings of {fqdn}: {:?}",
-            a.settings
+            b.settings.is_subset(&a.settings),
+            "settings of {fqdn}: {:?}, before the loss {:?}",
+            a.settings,
+            b.settings
         );
         assert_eq!(a.activated, b.activated, "activation of {fqdn}");
     }
@@ -501,6 +506,167 @@ backup_set_rtc = "2"
             r"sqlcmd -S sbbe01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTC', 'Status'))",
             r"powershell -NoProfile -NonInteractive -Command foreach ($name in 'RTCSRV','RTCIMMCU','RTCACPMCU','RTCDATAMCU','RTCAVMCU') { Get-Service -ComputerName ('sbfe01.boston.contoso.com' -split ',') -Name $name -ErrorAction SilentlyContinue | Start-Service -PassThru }",
             "ipconfig /flushdns",
+        ],
+    );
+}
+
+/// Case 4: the Redmond site is lost (its servers and its Active Directory) and there is no
+/// secondary site. Every server is rebuilt one at a time in Table 14-9 order, the pool is
+/// re-created, every database comes back from its most recent set, the global and pool
+/// settings once, each server's own settings once (conf01, Web Conferencing and Application
+/// Sharing, once), every front-end, Web Conferencing and A/V Conferencing role activated, and
+/// every server's services started in the documented order. The standby pool is not touched.
+fn site_rebuild() {
+    let whole = world::whole();
+    let mut dep = whole.clone();
+    let lost = primary_site();
+    world::lose_site(&mut dep, &lost, "pool01");
+    let lab = Lab::new(&dep);
+    let text = answers(
+        r#"lost = ["site"]
+os_healthy = false
+secondary_site = false
+pool_state = "recreated"
+domain_rebuilt = false
+databases = ["LCSLog", "RTCCDR", "QoEMetrics"]
+backup_set_rtc = "2"
+backup_set_lcslog = "2"
+backup_set_rtccdr = "2"
+backup_set_qoemetrics = "2"
+frontend_fqdn = "fe01.contoso.com"
+attach_archiving = false
+service_password = "not-a-real-password"
+compliance_log_path = '\\fs01.contoso.com\pool01\ComplianceLog'
+"#,
+    )
+    .replace("[confirm]\n", "[confirm]\ncreate-pool = \"CLEAN\"\n");
+    // The file-share backups, and the pool's shares on its (rebuilt) file server.
+    for dir in ["MeetingContent", "MeetingMetadata", "ComplianceLog"] {
+        lab.windows_dir(&format!(r"\\bkp01.contoso.com\ocsbackup\shares\{dir}"));
+        lab.windows_dir(&format!(r"\\fs01.contoso.com\pool01\{dir}"));
+    }
+    let out = lab.run(&text);
+    assert_finished(&out, &lab);
+    let after = lab.state();
+    let dbs = [
+        r"be01\rtc/RTC",
+        r"arc01\archive/LCSLog",
+        r"arc01\qoe/RTCCDR",
+        r"arc01\qoe/QoEMetrics",
+    ];
+    assert_whole(&whole, &after, &lost, &dbs);
+    assert_eq!(
+        after.pools["pool01"], whole.pools["pool01"],
+        "pool01's settings levels"
+    );
+    // The pool's file server (not an OCS server of the inventory) gets its shares back.
+    let mut rebuilt = lost.clone();
+    rebuilt.push("fs01.contoso.com");
+    assert_unharmed(&whole, &after, &rebuilt, &["pool01"]);
+    let cmds = lab.commands();
+    for c in &cmds {
+        assert!(
+            !["boston", "sbbe01", "sbfe01", "standby01"]
+                .iter()
+                .any(|n| c.contains(n)),
+            "the standby pool was reached: {c}"
+        );
+    }
+    // Each server once, in Table 14-9 order: set up (it answers), then after the pool, its
+    // databases and files, its own settings and its roles' activation; then every server's
+    // services in the order they start. conf01 is imported once and activated as datamcu.
+    assert_commands(
+        &lab,
+        &[
+            r"sc \\be01.contoso.com query",
+            r"sc \\fe01.contoso.com query",
+            r"sc \\fe02.contoso.com query",
+            r"sc \\dir01.contoso.com query",
+            r"sc \\web01.contoso.com query",
+            r"sc \\conf01.contoso.com query",
+            r"sc \\av01.contoso.com query",
+            r"sc \\arc01.contoso.com query",
+            r"sc \\med01.contoso.com query",
+            r"sc \\edge01.dmz.contoso.com query",
+            r"sc \\fwd01.contoso.com query",
+            r"lcscmd /forest:contoso.com /action:CreatePool /poolname:pool01 /poolbe:be01\rtc /refdomain:contoso.com /dbdatapath:D:\RTCData /dblogpath:E:\RTCLog /dyndatapath:D:\RTCDynData /dynlogpath:E:\RTCDynLog /meetingcontentpath:\\fs01.contoso.com\pool01\MeetingContent /meetingmetapath:\\fs01.contoso.com\pool01\MeetingMetadata /clean",
+            r"sqlcmd -S be01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTC', 'Status'))",
+            r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName ('fe01.contoso.com,fe02.contoso.com,web01.contoso.com,conf01.contoso.com,av01.contoso.com' -split ',') -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
+            r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'arc01.contoso.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
+            r"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'arc01.contoso.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru",
+            r"sqlcmd -S be01\rtc -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTC.bak'",
+            r"sqlcmd -S be01\rtc -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTC.bak' WITH FILE = 2",
+            r"sqlcmd -S be01\rtc -E -b -Q RESTORE DATABASE [RTC] FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTC.bak' WITH FILE = 2, RECOVERY, STATS = 10,REPLACE",
+            r"sqlcmd -S be01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTC', 'Status'))",
+            r"sqlcmd -S arc01\archive -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\LCSLog.bak'",
+            r"sqlcmd -S arc01\archive -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\LCSLog.bak' WITH FILE = 2",
+            r"sqlcmd -S arc01\archive -E -b -Q RESTORE DATABASE [LCSLog] FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\LCSLog.bak' WITH FILE = 2, RECOVERY, STATS = 10,REPLACE",
+            r"sqlcmd -S arc01\archive -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('LCSLog', 'Status'))",
+            r"sqlcmd -S arc01\qoe -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTCCDR.bak'",
+            r"sqlcmd -S arc01\qoe -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTCCDR.bak' WITH FILE = 2",
+            r"sqlcmd -S arc01\qoe -E -b -Q RESTORE DATABASE [RTCCDR] FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\RTCCDR.bak' WITH FILE = 2, RECOVERY, STATS = 10,REPLACE",
+            r"sqlcmd -S arc01\qoe -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTCCDR', 'Status'))",
+            r"sqlcmd -S arc01\qoe -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\QoEMetrics.bak'",
+            r"sqlcmd -S arc01\qoe -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\QoEMetrics.bak' WITH FILE = 2",
+            r"sqlcmd -S arc01\qoe -E -b -Q RESTORE DATABASE [QoEMetrics] FROM DISK = N'\\bkp01.contoso.com\ocsbackup\sql\QoEMetrics.bak' WITH FILE = 2, RECOVERY, STATS = 10,REPLACE",
+            r"sqlcmd -S arc01\qoe -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('QoEMetrics', 'Status'))",
+            r"robocopy \\bkp01.contoso.com\ocsbackup\shares\MeetingContent \\fs01.contoso.com\pool01\MeetingContent /E /COPYALL /R:1 /W:1",
+            r"robocopy \\bkp01.contoso.com\ocsbackup\shares\MeetingMetadata \\fs01.contoso.com\pool01\MeetingMetadata /E /COPYALL /R:1 /W:1",
+            r"robocopy \\bkp01.contoso.com\ocsbackup\shares\ComplianceLog \\fs01.contoso.com\pool01\ComplianceLog /E /COPYALL /R:1 /W:1",
+            r"sqlcmd -S be01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTC', 'Status'))",
+            r"lcscmd /config /action:import /level:global,pool /configfile:\\bkp01.contoso.com\ocsbackup\settings\pool01-global-pool.xml /poolname:pool01 /restore:true",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'fe01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\fe01-machine.xml /fqdn:fe01.contoso.com /restore:true",
+            r"lcscmd /server:fe01.contoso.com /action:activate /role:ee /user:CONTOSO\svc-ocs /password:not-a-real-password /poolname:pool01 /nostart",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'fe02.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\fe02-machine.xml /fqdn:fe02.contoso.com /restore:true",
+            r"lcscmd /server:fe02.contoso.com /action:activate /role:ee /user:CONTOSO\svc-ocs /password:not-a-real-password /poolname:pool01 /nostart",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'dir01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\dir01.contoso.com-machine.xml /fqdn:dir01.contoso.com /restore:true",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'web01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\web01.contoso.com-machine.xml /fqdn:web01.contoso.com /restore:true",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'conf01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\conf01.contoso.com-machine.xml /fqdn:conf01.contoso.com /restore:true",
+            r"lcscmd /mcu:conf01.contoso.com /action:activate /role:datamcu /user:CONTOSO\svc-ocs /password:not-a-real-password /poolname:pool01 /nostart:true",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'av01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\av01.contoso.com-machine.xml /fqdn:av01.contoso.com /restore:true",
+            r"lcscmd /mcu:av01.contoso.com /action:activate /role:avmcu /user:CONTOSO\svc-ocs /password:not-a-real-password /poolname:pool01 /nostart:true",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'arc01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\arc01.contoso.com-machine.xml /fqdn:arc01.contoso.com /restore:true",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'med01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\med01.contoso.com-machine.xml /fqdn:med01.contoso.com /restore:true",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'edge01.dmz.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\edge01-machine.xml /fqdn:edge01.dmz.contoso.com /restore:true",
+            r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'fwd01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            r"lcscmd /config /action:import /level:machine /configfile:\\bkp01.contoso.com\ocsbackup\settings\fwd01.contoso.com-machine.xml /fqdn:fwd01.contoso.com /restore:true",
+            r"sc \\be01.contoso.com start MSSQLSERVER",
+            r"sc \\be01.contoso.com query MSSQLSERVER",
+            r"sc \\arc01.contoso.com start RTCLOG",
+            r"sc \\arc01.contoso.com start RTCCDR",
+            r"sc \\arc01.contoso.com start RTCQMS",
+            r"sc \\fe01.contoso.com start RTCSRV",
+            r"sc \\fe01.contoso.com query RTCSRV",
+            r"sc \\fe01.contoso.com start RTCIMMCU",
+            r"sc \\fe01.contoso.com start RTCACPMCU",
+            r"sc \\fe02.contoso.com start RTCSRV",
+            r"sc \\fe02.contoso.com query RTCSRV",
+            r"sc \\fe02.contoso.com start RTCIMMCU",
+            r"sc \\fe02.contoso.com start RTCACPMCU",
+            r"sc \\dir01.contoso.com start RTCSRV",
+            r"sc \\dir01.contoso.com query RTCSRV",
+            r"sc \\web01.contoso.com start W3SVC",
+            r"sc \\conf01.contoso.com start RTCDATAMCU",
+            r"sc \\conf01.contoso.com start RTCASMCU",
+            r"sc \\av01.contoso.com start RTCAVMCU",
+            r"sc \\med01.contoso.com start RTCMEDSRV",
+            r"sc \\fwd01.contoso.com start RTCSRV",
+            r"sc \\fwd01.contoso.com query RTCSRV",
+            r"sc \\edge01.dmz.contoso.com start RTCSRV",
+            r"sc \\edge01.dmz.contoso.com query RTCSRV",
+            r"sc \\edge01.dmz.contoso.com start RTCDATAPROXY",
+            r"sc \\edge01.dmz.contoso.com start RTCMEDIARELAY",
+            r"sc \\edge01.dmz.contoso.com start RTCMRAUTH",
+            r"sqlcmd -S be01\rtc -E -b -Q SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases WHERE name = 'rtc'",
         ],
     );
 }

@@ -325,19 +325,24 @@ fn lcscmd(dep: &mut Deployment, args: &[String]) -> (i32, String) {
             }
             dep.write(fqdn, format!("import {level}"));
         } else if let Some(pool) = switch(args, "poolname") {
+            // `/level:global,pool` imports both levels.
             dep.pools
                 .entry(pool.to_string())
                 .or_default()
-                .insert(level.to_string());
+                .extend(level.split(',').map(str::to_string));
             dep.write(&format!("pool:{pool}"), format!("import {level}"));
         } else {
             return unknown("lcscmd import", args);
         }
         return (0, format!("Import of {level} level settings succeeded.\n"));
     }
-    if has("/server") || has("/mcu") {
+    // `/server:FQDN` and `/mcu:FQDN` (the resource kit's activation form), or `/fqdn:`.
+    let named = switch(args, "server")
+        .or_else(|| switch(args, "mcu"))
+        .filter(|f| !f.is_empty());
+    if has("/server") || has("/mcu") || named.is_some() {
         if action == "activate" {
-            let Some(fqdn) = switch(args, "fqdn") else {
+            let Some(fqdn) = named.or_else(|| switch(args, "fqdn")) else {
                 return unknown("lcscmd activation", args);
             };
             let Some(s) = dep.servers.get_mut(fqdn) else {
@@ -348,7 +353,7 @@ fn lcscmd(dep: &mut Deployment, args: &[String]) -> (i32, String) {
             return (0, "Activation succeeded.\n".into());
         }
         if action == "deactivate" {
-            let Some(fqdn) = switch(args, "fqdn") else {
+            let Some(fqdn) = named.or_else(|| switch(args, "fqdn")) else {
                 return unknown("lcscmd deactivation", args);
             };
             if let Some(s) = dep.servers.get_mut(fqdn) {
@@ -358,10 +363,22 @@ fn lcscmd(dep: &mut Deployment, args: &[String]) -> (i32, String) {
             return (0, "Deactivation succeeded.\n".into());
         }
     }
-    if has("/forest") && action.eq_ignore_ascii_case("CreatePool") {
-        let Some(pool) = switch(args, "poolname") else {
+    if switch(args, "forest").is_some() && action.eq_ignore_ascii_case("CreatePool") {
+        let (Some(pool), Some(backend)) = (switch(args, "poolname"), switch(args, "poolbe")) else {
             return unknown("lcscmd pool creation", args);
         };
+        let Some(host) = dep.host_of(backend) else {
+            return (1, format!("Cannot reach SQL Server {backend}.\n"));
+        };
+        // A created pool has new, empty databases on its back-end.
+        dep.databases.insert(
+            format!("{}/RTC", backend.to_ascii_lowercase()),
+            Database {
+                state: "ONLINE".into(),
+                ..Default::default()
+            },
+        );
+        dep.write(&host, "create the pool databases".into());
         dep.pools.insert(pool.to_string(), BTreeSet::new());
         dep.write(&format!("pool:{pool}"), "create".into());
         return (0, format!("Pool {pool} created.\n"));

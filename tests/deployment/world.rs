@@ -66,7 +66,16 @@ pub fn whole() -> Deployment {
                 roles: roles.iter().map(|r| r.to_string()).collect(),
                 pool: pool.map(str::to_string),
                 services,
-                settings: ["machine".to_string()].into(),
+                // The back-end (a SQL Server) and Persistent Chat (Lync Server 2013) have no
+                // OCS computer-level settings (Table 17-1).
+                settings: if roles
+                    .iter()
+                    .all(|r| ["back-end", "persistent-chat"].contains(r))
+                {
+                    Default::default()
+                } else {
+                    ["machine".to_string()].into()
+                },
                 activated: true,
             },
         );
@@ -163,4 +172,21 @@ pub fn lose(dep: &mut Deployment, servers: &[&str], databases: &[&str]) {
         db.state = "MISSING".into();
         db.users.clear();
     }
+}
+
+/// Loses a whole site without a secondary site: every server of it is rebuilt empty (as
+/// [`lose`]), Active Directory with it, so the pool and the activation of every server that
+/// lcscmd activates are gone too.
+pub fn lose_site(dep: &mut Deployment, servers: &[&str], pool: &str) {
+    lose(dep, servers, &[]);
+    for fqdn in servers {
+        if let Some(s) = dep.servers.get_mut(*fqdn)
+            && s.roles
+                .iter()
+                .any(|r| ["front-end", "web-conferencing", "av-conferencing"].contains(&r.as_str()))
+        {
+            s.activated = false;
+        }
+    }
+    dep.pools.remove(pool);
 }
