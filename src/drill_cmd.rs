@@ -173,7 +173,10 @@ fn run(
     for event in s.opening_events() {
         driver
             .append(event)
-            .map_err(|e| bad(format!("session {session_id}: {e}")))?;
+            .map_err(|e| Failure {
+                code: 1,
+                message: format!("session {session_id}: {e}"),
+            })?;
     }
     let ending = usecase::drive_to_end(
         &mut driver,
