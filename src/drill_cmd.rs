@@ -171,12 +171,10 @@ fn run(
         Box::new(narrator),
     );
     for event in s.opening_events() {
-        driver
-            .append(event)
-            .map_err(|e| Failure {
-                code: 1,
-                message: format!("session {session_id}: {e}"),
-            })?;
+        driver.append(event).map_err(|e| Failure {
+            code: 1,
+            message: format!("session {session_id}: {e}"),
+        })?;
     }
     let ending = usecase::drive_to_end(
         &mut driver,

@@ -351,12 +351,7 @@ fn per_server_value(
     answers: &Answers,
     name: &str,
 ) -> Option<AnswerValue> {
-    let input = step
-        .wizard
-        .inputs
-        .iter()
-        .find(|i| i.id == name)
-        .or_else(|| catalog.input(ROOT, name))?;
+    let input = input_of(catalog, step, name)?;
     let from_inventory = ctx.inventory.and_then(|inv| {
         let key = crate::wizard::template::render(input.default_from.as_deref()?, |n| {
             step.lookup(answers, false, n).map(|v| v.as_text())
@@ -375,6 +370,19 @@ fn per_server_value(
     }
 }
 
+/// An input as the step sees it: its own wizard's, else the root wizard's.
+fn input_of<'c>(
+    catalog: &'c Catalog,
+    step: &PlannedStep<'c>,
+    name: &str,
+) -> Option<&'c crate::wizard::InputDef> {
+    step.wizard
+        .inputs
+        .iter()
+        .find(|i| i.id == name)
+        .or_else(|| catalog.input(ROOT, name))
+}
+
 /// The inputs a step needs decided: those its condition waits for, and those it asks.
 fn asked_names(step: &PlannedStep<'_>) -> Vec<String> {
     let mut names: Vec<String> = match &step.applies {
@@ -389,12 +397,7 @@ fn asked_names(step: &PlannedStep<'_>) -> Vec<String> {
 
 /// The literal default of a choice or bool input, as the step sees the input.
 fn literal_default(catalog: &Catalog, step: &PlannedStep<'_>, name: &str) -> Option<AnswerValue> {
-    let input = step
-        .wizard
-        .inputs
-        .iter()
-        .find(|i| i.id == name)
-        .or_else(|| catalog.input(ROOT, name))?;
+    let input = input_of(catalog, step, name)?;
     match (input.kind, input.default.as_ref()?) {
         (InputKind::Bool, toml::Value::Boolean(b)) => Some(AnswerValue::Bool(*b)),
         (InputKind::Choice, toml::Value::String(v))
