@@ -379,12 +379,9 @@ fn resume(
     // The world may have changed while nobody watched: the checks that ran, run again.
     let found = lifeline::app::recheck::on_resume(&driver.engine());
     if let Some(note) = lifeline::app::recheck::note(&found) {
-        // Not bad input: the journal refused the note (a full disk, a lock file deleted under
-        // this driver), exit 1 like any other journal failure during a drive.
-        driver.apply(note).map_err(|e| Failure {
-            code: 1,
-            message: format!("session {session_id}: {e}"),
-        })?;
+        driver
+            .apply(note)
+            .map_err(|e| Stop::driver(&session_id, e))?;
     }
     for w in warnings.iter().chain(&found) {
         eprintln!("lifeline: warning: {w}");

@@ -10,7 +10,7 @@ use lifeline::app::answers::AnswersFile;
 use lifeline::app::driver::{Driver, JournalSink};
 use lifeline::app::headless::HeadlessOptions;
 use lifeline::app::store::{self, NewSession};
-use lifeline::app::usecase::{self, DryRun, Noun};
+use lifeline::app::usecase::{self, DryRun, Noun, Stop};
 use lifeline::drill::{self, LoadedScenario};
 use lifeline::inventory::Inventory;
 use lifeline::journal::{self, JournalWriter};
@@ -171,10 +171,9 @@ fn run(
         Box::new(narrator),
     );
     for event in s.opening_events() {
-        driver.append(event).map_err(|e| Failure {
-            code: 1,
-            message: format!("session {session_id}: {e}"),
-        })?;
+        driver
+            .append(event)
+            .map_err(|e| Stop::driver(&session_id, e))?;
     }
     let ending = usecase::drive_to_end(
         &mut driver,

@@ -10,7 +10,7 @@ use crate::session::engine::Defaults;
 use crate::session::event::Event;
 
 use super::answers::AnswersFile;
-use super::driver::{Driver, MemoryJournal};
+use super::driver::{Driver, DriverError, MemoryJournal};
 use super::exec_runner::ExecRunner;
 use super::headless::{Ending, HeadlessOptions, SucceedingRunner, drive};
 
@@ -28,6 +28,15 @@ impl Stop {
         Stop {
             code: 2,
             message: message.to_string(),
+        }
+    }
+
+    /// The driver of session `id` stopped (its journal refused an append, a full disk or a
+    /// lock file deleted under it, or its state disagreed): exit 1, never bad input.
+    pub fn driver(id: &str, error: DriverError) -> Stop {
+        Stop {
+            code: 1,
+            message: format!("session {id}: {error}"),
         }
     }
 }
@@ -133,7 +142,7 @@ pub fn drive_to_end(
     let mut runner = ExecRunner::new(dir.to_path_buf(), self_exe).map_err(failed)?;
     let ending = drive(driver, answers, &mut runner, options, on_line);
     super::summary::save(dir);
-    ending.map_err(|e| failed(format!("session {id}: {e}")))
+    ending.map_err(|e| Stop::driver(&id, e))
 }
 
 /// How a drive ended, for the operator: `Ok` when the session is over (finished, or

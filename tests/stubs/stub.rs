@@ -133,6 +133,9 @@ fn spawn_tree(secs: u64) -> i32 {
     if !grand.exists() && std::fs::hard_link(&me, &grand).is_err() {
         std::fs::copy(&me, &grand).expect("copy the stub");
     }
+    // Never waited for on purpose: the grandchild must outlive this process (the tests check
+    // that a timeout or a cancel ends the whole tree, orphans included).
+    #[allow(clippy::zombie_processes)]
     let child = std::process::Command::new(&grand)
         .arg(secs.to_string())
         .stdin(std::process::Stdio::null())
