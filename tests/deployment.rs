@@ -13,8 +13,12 @@
 mod cases;
 #[path = "support/dns.rs"]
 mod dns;
+#[path = "deployment/powershell.rs"]
+mod powershell;
 #[path = "deployment/sim.rs"]
 mod sim;
+#[path = "deployment/standard.rs"]
+mod standard;
 #[path = "deployment/world.rs"]
 mod world;
 
@@ -42,7 +46,7 @@ fn main() {
     );
     let (mut passed, mut ignored) = (0, 0);
     let mut failed = vec![];
-    for (name, case) in cases::ALL {
+    for (name, case) in cases::ALL.iter().chain(standard::ALL) {
         if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
             continue;
         }
@@ -93,15 +97,39 @@ fn log_invocation(tool: &str, args: &[String]) {
     f.write_all(line.as_bytes()).expect("log an invocation");
 }
 
-/// One recovery: a temp folder with the stubs, the state file, the Windows stand-ins.
+/// One recovery: a temp folder with the stubs, the state file, the Windows stand-ins, and
+/// the inventory that describes the deployment.
 pub struct Lab {
     dir: tempfile::TempDir,
+    inventory: &'static str,
 }
+
+/// What a lab needs to know of a deployment besides its state: its inventory, its servers
+/// and the settings exports its backup folder holds.
+pub struct Site {
+    pub inventory: &'static str,
+    pub servers: &'static [&'static str],
+    pub settings_dir: &'static str,
+    /// Global and pool exports, by file name.
+    pub pool_exports: &'static [&'static str],
+}
+
+/// The example inventory's deployment (`deployment/world.rs`).
+pub const CONTOSO: Site = Site {
+    inventory: "assets/inventory.example.toml",
+    servers: &world::FQDNS,
+    settings_dir: world::SETTINGS,
+    pool_exports: &["pool01-global-pool.xml"],
+};
 
 const XML: &str = "<?xml version=\"1.0\"?>\n<Configuration><Setting/></Configuration>\n";
 
 impl Lab {
     pub fn new(dep: &Deployment) -> Lab {
+        Lab::at(&CONTOSO, dep)
+    }
+
+    pub fn at(site: &Site, dep: &Deployment) -> Lab {
         let dir = tempfile::tempdir().expect("temp dir");
         let bin = dir.path().join("bin");
         for sub in ["bin", "home", "windows"] {
@@ -120,18 +148,29 @@ impl Lab {
             let home = dir.path().join("home");
             std::fs::set_permissions(home, std::fs::Permissions::from_mode(0o700)).expect("chmod");
         }
-        let lab = Lab { dir };
+        let lab = Lab {
+            dir,
+            inventory: site.inventory,
+        };
         dep.save(&lab.state_file());
-        for (fqdn, _, _) in world::SERVERS {
+        let settings = site.settings_dir;
+        for fqdn in site.servers {
             let short = fqdn.split('.').next().unwrap_or(fqdn);
-            lab.windows_file(&format!(r"{}\{short}-machine.xml", world::SETTINGS), XML);
-            lab.windows_file(&format!(r"{}\{fqdn}-machine.xml", world::SETTINGS), XML);
+            lab.windows_file(&format!(r"{settings}\{short}-machine.xml"), XML);
+            lab.windows_file(&format!(r"{settings}\{fqdn}-machine.xml"), XML);
         }
-        lab.windows_file(&format!(r"{}\pool01-global-pool.xml", world::SETTINGS), XML);
+        for file in site.pool_exports {
+            lab.windows_file(&format!(r"{settings}\{file}"), XML);
+        }
         for file in dep.backups.keys() {
             lab.windows_file(file, "backup sets");
         }
-        lab.windows_dir(r"\\bkp01.contoso.com\ocsbackup\shares");
+        if let Some(share) = site.settings_dir.strip_suffix(r"\settings") {
+            // The file-share backups: the meeting content, its metadata, the compliance log.
+            for copy in ["MeetingContent", "MeetingMetadata", "ComplianceLog"] {
+                lab.windows_dir(&format!(r"{share}\shares\{copy}"));
+            }
+        }
         lab
     }
 
@@ -160,7 +199,7 @@ impl Lab {
         std::fs::write(local, text).expect("windows file");
     }
 
-    /// Runs `lifeline run restore-service` headless with these answers and the example
+    /// Runs `lifeline run restore-service` headless with these answers and the lab's
     /// inventory.
     pub fn run(&self, answers: &str) -> Output {
         let file = self.dir.path().join("answers.toml");
@@ -169,17 +208,23 @@ impl Lab {
         if let Some(path) = std::env::var_os("PATH") {
             paths.extend(std::env::split_paths(&path));
         }
-        // The deployment's DNS: every SRV question is answered with the pool (SRV checks ask
+        // The deployment's DNS: every SRV question is answered with the pool (DNS checks ask
         // DNS directly, so this is a DNS server, not a `dig` stub).
         static DNS: std::sync::OnceLock<dns::TestDns> = std::sync::OnceLock::new();
         let dns_env = DNS
-            .get_or_init(|| dns::TestDns::start(&[("*", 0, 0, 5061, "pool01.contoso.com")]))
+            .get_or_init(|| {
+                // The Standard Edition deployment's servers resolve (its rebuild checks
+                // the rebuilt server's name); the example inventory's never do, so no check
+                // there reaches a real host.
+                let fabrikam = (".fabrikam.com", std::net::Ipv4Addr::new(127, 0, 0, 1));
+                dns::TestDns::start(&[("*", 0, 0, 5061, "pool01.contoso.com")], &[fabrikam])
+            })
             .env();
         Command::new(env!("CARGO_BIN_EXE_lifeline"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["run", "restore-service", "--answers"])
             .arg(&file)
-            .args(["--inventory", "assets/inventory.example.toml"])
+            .args(["--inventory", self.inventory])
             .env("LIFELINE_HOME", self.dir.path().join("home"))
             .env("LIFELINE_WINDOWS_ROOT", self.dir.path().join("windows"))
             .env("PATH", std::env::join_paths(paths).expect("PATH"))

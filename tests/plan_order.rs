@@ -352,9 +352,11 @@ fn settings_imports_run_wide_levels_first() {
 }
 
 /// Case 8: SQL Server Express on a Standard Edition server refuses remote connections by
-/// default, so the step that says how to allow them comes before the first sqlcmd to it on
-/// every set-up path (and again after a path that installs it anew); an Enterprise back-end
-/// runs SQL Server proper and gets no such step.
+/// default, so the console lets itself in (TCP/IP for the instance, the SQL Server Browser)
+/// before the first sqlcmd to it on every set-up path: on an existing server before its SQL
+/// check, on a recovered one after logging on and before its SQL check, and again after a
+/// path that installs it anew. An Enterprise back-end runs SQL Server proper and gets none of
+/// it. (`tests/deployment/standard.rs` judges the same by outcome.)
 #[test]
 fn sql_express_remote_connections_are_dealt_with_before_the_first_sqlcmd() {
     let catalog = catalog();
@@ -371,13 +373,24 @@ fn sql_express_remote_connections_are_dealt_with_before_the_first_sqlcmd() {
             .iter()
             .position(|s| s.argv.first().is_some_and(|p| p == "sqlcmd"))
             .expect("a sqlcmd step");
-        assert!(at("se-express-remote") < first_sqlcmd, "{lost}");
-        assert!(at("se-express-remote") < at("prepare-sql"), "{lost}");
-        assert!(at("se-express-remote") < at("recover-sql"), "{lost}");
-        assert!(at("se-express-remote-after") < at("after-sql"), "{lost}");
-        assert!(at("se-express-remote-after") > at("rebuild-ocs"), "{lost}");
-        // Said once: what to allow is a checklist of setting up the platform only; restoring
-        // the databases afterwards only checks the connection (issue 11: it appeared twice).
+        for (path, before, after) in [
+            ("se-express-remote", "prepare-sql", "prepare-events"),
+            (
+                "se-express-remote-recover",
+                "recover-sql",
+                "recover-stopped",
+            ),
+            ("se-express-remote-after", "after-sql", "rebuild-ocs"),
+        ] {
+            let steps = ["firewall", "tcp", "browser"].map(|s| at(&format!("{path}/{s}")));
+            assert!(steps[0] < steps[1] && steps[1] < steps[2], "{lost}: {path}");
+            assert!(steps[2] < at(before), "{lost}: {path} before {before}");
+            assert!(steps[0] > at(after), "{lost}: {path} after {after}");
+        }
+        assert!(at("se-express-remote/tcp") < first_sqlcmd, "{lost}");
+        // Done once per path: letting the console in belongs to setting up the platform;
+        // restoring the databases afterwards only checks the connection (issue 11: it
+        // appeared twice).
         for s in plan
             .steps
             .iter()
@@ -385,7 +398,7 @@ fn sql_express_remote_connections_are_dealt_with_before_the_first_sqlcmd() {
         {
             assert!(
                 s.id.starts_with("setup-platform[") || s.kind == "check",
-                "{lost}: '{}' repeats the checklist",
+                "{lost}: '{}' lets the console in a second time",
                 s.id
             );
         }

@@ -135,6 +135,9 @@ fn a_recovered_standard_edition_server_gets_its_data_then_pool_and_computer_sett
             // deactivated, SQL Server answers; after the reinstall, both again.
             r"sc \\se01.contoso.com query",
             r"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'se01.contoso.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }",
+            // SQL Server Express lets this console in: TCP/IP for the instance, the Browser
+            r"powershell -NoProfile -NonInteractive -Command $instance = 'se01\rtc'; $name = if ($instance.Contains([string][char]92)) { $instance.Split([char]92)[1] } else { 'MSSQLSERVER' }; $tcp = Get-WmiObject -ComputerName 'se01.contoso.com' -Namespace 'root\Microsoft\SqlServer\ComputerManagement' -Class ServerNetworkProtocol -Filter ('InstanceName=''{0}'' AND ProtocolName=''Tcp''' -f $name); if (-not $tcp) { 'No TCP/IP protocol found for the SQL Server instance {0}' -f $name; exit 1 }; if ($tcp.Enabled) { 'TCP/IP is already enabled for {0}: nothing changed' -f $name; exit 0 }; if ($tcp.SetEnable().ReturnValue -ne 0) { 'Enabling TCP/IP for {0} failed' -f $name; exit 1 }; $service = if ($name -eq 'MSSQLSERVER') { $name } else { 'MSSQL$' + $name }; Get-Service -ComputerName 'se01.contoso.com' -Name $service | Restart-Service -Force; 'TCP/IP enabled for {0}; {1} restarted' -f $name, $service",
+            r"powershell -NoProfile -NonInteractive -Command Set-Service -ComputerName 'se01.contoso.com' -Name SQLBrowser -StartupType Automatic; Get-Service -ComputerName 'se01.contoso.com' -Name SQLBrowser | Start-Service; (Get-Service -ComputerName 'se01.contoso.com' -Name SQLBrowser).Status",
             r"sqlcmd -S se01\rtc -E -b -Q SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases",
             // after the reinstall: OCS services and SQL Server answer again
             r"sc \\se01.contoso.com query",
@@ -215,6 +218,9 @@ fn a_standard_edition_deployment_restores_every_server_in_table_order_and_starts
             // setup-platform, "prepare", per lost server in the Table 14-9 order: SE server,
             // Archiving and CDR, Mediation, Edge, forwarding proxy; SQL Server where the role has it
             r"sc \\se01.contoso.com query",
+            // SQL Server Express lets this console in: TCP/IP for the instance, the Browser
+            r"powershell -NoProfile -NonInteractive -Command $instance = 'se01\rtc'; $name = if ($instance.Contains([string][char]92)) { $instance.Split([char]92)[1] } else { 'MSSQLSERVER' }; $tcp = Get-WmiObject -ComputerName 'se01.contoso.com' -Namespace 'root\Microsoft\SqlServer\ComputerManagement' -Class ServerNetworkProtocol -Filter ('InstanceName=''{0}'' AND ProtocolName=''Tcp''' -f $name); if (-not $tcp) { 'No TCP/IP protocol found for the SQL Server instance {0}' -f $name; exit 1 }; if ($tcp.Enabled) { 'TCP/IP is already enabled for {0}: nothing changed' -f $name; exit 0 }; if ($tcp.SetEnable().ReturnValue -ne 0) { 'Enabling TCP/IP for {0} failed' -f $name; exit 1 }; $service = if ($name -eq 'MSSQLSERVER') { $name } else { 'MSSQL$' + $name }; Get-Service -ComputerName 'se01.contoso.com' -Name $service | Restart-Service -Force; 'TCP/IP enabled for {0}; {1} restarted' -f $name, $service",
+            r"powershell -NoProfile -NonInteractive -Command Set-Service -ComputerName 'se01.contoso.com' -Name SQLBrowser -StartupType Automatic; Get-Service -ComputerName 'se01.contoso.com' -Name SQLBrowser | Start-Service; (Get-Service -ComputerName 'se01.contoso.com' -Name SQLBrowser).Status",
             r"sqlcmd -S se01\rtc -E -b -Q SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases",
             r"sc \\arc01.contoso.com query",
             r"sqlcmd -S arc01\archive -E -b -Q SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases",

@@ -57,7 +57,7 @@ const POOL: [&str; 5] = [
 ];
 
 /// Answers every run shares: confirmations typed, manual steps done.
-const COMMON: &str = r#"
+pub const COMMON: &str = r#"
 [confirm]
 restore-rtc = "OVERWRITE"
 restore-lcslog = "OVERWRITE"
@@ -68,11 +68,11 @@ restore-qoemetrics = "OVERWRITE"
 default = "done"
 "#;
 
-fn answers(specific: &str) -> String {
+pub fn answers(specific: &str) -> String {
     format!("[answers]\n{specific}\n{COMMON}")
 }
 
-fn assert_finished(out: &Output, lab: &Lab) {
+pub fn assert_finished(out: &Output, lab: &Lab) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success() && stdout.lines().any(|l| l.ends_with(" finished")),
@@ -86,7 +86,7 @@ fn assert_finished(out: &Output, lab: &Lab) {
 
 /// Every lost server has its services running, its machine settings and its activation
 /// back; every database on it (and every lost database) is online at the last backup set.
-fn assert_whole(before: &Deployment, after: &Deployment, lost: &[&str], dbs: &[&str]) {
+pub fn assert_whole(before: &Deployment, after: &Deployment, lost: &[&str], dbs: &[&str]) {
     for fqdn in lost {
         let (b, a) = (&before.servers[*fqdn], &after.servers[*fqdn]);
         assert_eq!(a.services, b.services, "services of {fqdn}");
@@ -112,8 +112,12 @@ fn assert_whole(before: &Deployment, after: &Deployment, lost: &[&str], dbs: &[&
     for key in keys {
         let db = &after.databases[&key];
         let name = key.rsplit('/').next().unwrap_or("");
-        let file = format!(r"{BACKUP_SQL}\{name}.bak");
-        let last = before.backups[&file].len() as u32;
+        let (file, sets) = before
+            .backups
+            .iter()
+            .find(|(f, _)| f.ends_with(&format!(r"\{name}.bak")))
+            .unwrap_or_else(|| panic!("no backup file of {name}"));
+        let (file, last) = (file.clone(), sets.len() as u32);
         assert_eq!(db.state, "ONLINE", "state of {key}");
         assert_eq!(
             db.restored.last(),
@@ -126,7 +130,12 @@ fn assert_whole(before: &Deployment, after: &Deployment, lost: &[&str], dbs: &[&
 
 /// No healthy server or pool was written to, none was left with a service stopped, and the
 /// stubs saw no fault.
-fn assert_unharmed(before: &Deployment, after: &Deployment, lost: &[&str], pools_written: &[&str]) {
+pub fn assert_unharmed(
+    before: &Deployment,
+    after: &Deployment,
+    lost: &[&str],
+    pools_written: &[&str],
+) {
     for w in &after.writes {
         if w.target.starts_with("verified:") {
             continue;
@@ -159,7 +168,7 @@ fn assert_unharmed(before: &Deployment, after: &Deployment, lost: &[&str], pools
     assert!(after.faults.is_empty(), "faults: {:?}", after.faults);
 }
 
-fn assert_commands(lab: &Lab, expected: &[&str]) {
+pub fn assert_commands(lab: &Lab, expected: &[&str]) {
     let got = lab.commands();
     if got == expected {
         return;

@@ -60,6 +60,17 @@ pub struct BackupSet {
     pub users: BTreeSet<String>,
 }
 
+/// How an SQL Server Express instance takes connections from another computer (a Standard
+/// Edition server's RTC instance). SQL Server 2005 Express is installed with TCP/IP disabled
+/// and the SQL Server Browser, which tells a client the port of a named instance, disabled.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Express {
+    /// TCP/IP is enabled in the instance's network configuration.
+    pub tcp: bool,
+    /// The instance listens on TCP/IP: it was enabled when the instance last started.
+    pub listening: bool,
+}
+
 /// A change made to the deployment by a tool: what, and which server or pool it touched.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Write {
@@ -79,6 +90,10 @@ pub struct Deployment {
     pub pools: BTreeMap<String, BTreeSet<String>>,
     /// User -> the pool they are homed on.
     pub users: BTreeMap<String, String>,
+    /// SQL Server Express instances (`se01\rtc`) and whether they take remote connections;
+    /// an instance not listed is a full SQL Server that does.
+    #[serde(default)]
+    pub express: BTreeMap<String, Express>,
     /// Every change, in order.
     pub writes: Vec<Write>,
     /// Problems the stubs noticed (a service started against a database that is not in
@@ -90,6 +105,18 @@ pub struct Deployment {
 pub fn services_of(role: &str) -> &'static [&'static str] {
     match role {
         "back-end" => &["MSSQLSERVER"],
+        // SQL Server Express and its Browser, then the OCS services the Standard Edition
+        // start order names (Step 3: Start Services), and IIS for the Web Components.
+        "standard-edition" => &[
+            "MSSQL$RTC",
+            "SQLBrowser",
+            "RTCSRV",
+            "RTCIMMCU",
+            "RTCACPMCU",
+            "RTCDATAMCU",
+            "RTCAVMCU",
+            "W3SVC",
+        ],
         "front-end" => &["RTCSRV", "RTCIMMCU", "RTCACPMCU"],
         "director" => &["RTCSRV"],
         "web-components" => &["W3SVC"],
@@ -115,8 +142,8 @@ fn display_name(service: &str) -> String {
 }
 
 /// SQL Server's own services: never stopped by "stop every OCS service".
-fn is_sql(service: &str) -> bool {
-    service.starts_with("MSSQL") || service == "W3SVC"
+pub(crate) fn is_sql(service: &str) -> bool {
+    service.starts_with("MSSQL") || service == "SQLBrowser" || service == "W3SVC"
 }
 
 impl Deployment {
@@ -144,7 +171,7 @@ impl Deployment {
             .cloned()
     }
 
-    fn write(&mut self, target: &str, what: String) {
+    pub(crate) fn write(&mut self, target: &str, what: String) {
         self.writes.push(Write {
             target: target.to_string(),
             what,
@@ -152,13 +179,14 @@ impl Deployment {
     }
 
     /// The databases each service needs in normal use.
-    fn needs(&self, host: &str, service: &str) -> Vec<String> {
+    pub(crate) fn needs(&self, host: &str, service: &str) -> Vec<String> {
         let db = match service {
             "RTCSRV"
-                if self
-                    .servers
-                    .get(host)
-                    .is_some_and(|s| s.roles.iter().any(|r| r == "front-end")) =>
+                if self.servers.get(host).is_some_and(|s| {
+                    s.roles
+                        .iter()
+                        .any(|r| r == "front-end" || r == "standard-edition")
+                }) =>
             {
                 "RTC"
             }
@@ -173,7 +201,10 @@ impl Deployment {
             self.servers
                 .iter()
                 .find(|(_, s)| {
-                    s.pool.as_deref() == Some(p.as_str()) && s.roles.iter().any(|r| r == "back-end")
+                    s.pool.as_deref() == Some(p.as_str())
+                        && s.roles
+                            .iter()
+                            .any(|r| r == "back-end" || r == "standard-edition")
                 })
                 .map(|(f, _)| f.split('.').next().unwrap_or("").to_string())
         });
@@ -202,7 +233,7 @@ pub fn run_tool(tool: &str, args: &[String]) -> i32 {
         "sc" => sc(&mut dep, args),
         "sqlcmd" => sqlcmd(&mut dep, args),
         "lcscmd" => lcscmd(&mut dep, args),
-        "powershell" => powershell(&mut dep, args),
+        "powershell" => super::powershell::powershell(&mut dep, args),
         "robocopy" => robocopy(&mut dep, args),
         "ipconfig" => (
             0,
@@ -215,7 +246,7 @@ pub fn run_tool(tool: &str, args: &[String]) -> i32 {
     code
 }
 
-fn unknown(what: &str, args: &[String]) -> (i32, String) {
+pub(crate) fn unknown(what: &str, args: &[String]) -> (i32, String) {
     (
         9,
         format!(
@@ -397,8 +428,28 @@ fn robocopy(dep: &mut Deployment, args: &[String]) -> (i32, String) {
         .unwrap_or("")
         .to_string();
     dep.write(&host, format!("copy into {to}"));
+    // The copy itself, between the stand-ins of the Windows paths (this console is not
+    // Windows), so the checks that follow find the folder in place.
+    if let Some(root) = std::env::var_os("LIFELINE_WINDOWS_ROOT").map(PathBuf::from) {
+        let map = |p: &str| lifeline::exec::winpath::map_windows_path(p, &root);
+        if let (Some(from), Some(into)) = (args.first().and_then(|f| map(f)), map(to)) {
+            copy_tree(&from, &into);
+        }
+    }
     // robocopy: 1 means files were copied.
     (1, "   Files :  12  12  0  0  0  0\n".into())
+}
+
+fn copy_tree(from: &Path, into: &Path) {
+    std::fs::create_dir_all(into).expect("robocopy: create the target folder");
+    for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+        let target = into.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("robocopy: copy a file");
+        }
+    }
 }
 
 /// `-Q` text of a sqlcmd call, and the server it connects to.
@@ -437,7 +488,21 @@ fn sqlcmd(dep: &mut Deployment, args: &[String]) -> (i32, String) {
             format!("Sqlcmd: Error: SQL Server on {instance} is not running.\n"),
         );
     }
+    // This console is not the server: SQL Server Express answers it only over TCP/IP, and a
+    // named instance is found only through the SQL Server Browser.
+    if let Some(express) = dep.express.get(&inst) {
+        let browser = dep.servers[&host].services.get("SQLBrowser") == Some(&true);
+        if !(express.listening && browser) {
+            return (
+                1,
+                "HResult 0x35, Level 16, State 1\nNamed Pipes Provider: Could not open a connection to SQL Server [53].\nSqlcmd: Error: Microsoft SQL Native Client : An error has occurred while establishing a connection to the server. When connecting to SQL Server 2005, this failure may be caused by the fact that under the default settings SQL Server does not allow remote connections..\nSqlcmd: Error: Microsoft SQL Native Client : Login timeout expired.\n".to_string(),
+            );
+        }
+    }
     let q = query.as_str();
+    if q == "SET NOCOUNT ON; SELECT 1" {
+        return (0, "1\n".into());
+    }
     if q.contains("FROM sys.databases") {
         let mut out = String::from("name    state_desc\nmaster  ONLINE\n");
         for (key, db) in dep
@@ -518,7 +583,7 @@ fn sqlcmd(dep: &mut Deployment, args: &[String]) -> (i32, String) {
     unknown("query", std::slice::from_ref(query))
 }
 
-fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+pub(crate) fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
     let start = text.find(open)? + open.len();
     let end = text[start..].find(close)? + start;
     Some(&text[start..end])
@@ -613,100 +678,4 @@ fn restore(dep: &mut Deployment, inst: &str, host: &str, q: &str) -> (i32, Strin
             "RESTORE DATABASE successfully processed 1200 pages in 2.1 seconds ({name}, file {pos}).\n"
         ),
     )
-}
-
-/// `powershell -NoProfile -NonInteractive -Command TEXT`: the forms the wizards use.
-fn powershell(dep: &mut Deployment, args: &[String]) -> (i32, String) {
-    let Some(text) = args
-        .iter()
-        .position(|a| a == "-Command")
-        .map(|i| args[i + 1..].join(" "))
-    else {
-        return unknown("powershell call", args);
-    };
-    // `-ComputerName 'fe01'` or `-ComputerName ('fe01,fe02' -split ',')`.
-    let hosts: Vec<String> = between(&text, "-ComputerName '", "'")
-        .or_else(|| between(&text, "-ComputerName ('", "'"))
-        .map(|h| h.split(',').map(str::to_string).collect())
-        .unwrap_or_default();
-    if text.contains("Start-Service") {
-        // `foreach ($name in 'A','B') {...}` starts those; the Where-Object form every
-        // stopped OCS service.
-        let named: Option<Vec<String>> = (if text.starts_with("foreach") {
-            between(&text, "in ", ")")
-        } else {
-            None
-        })
-        .map(|l| {
-            l.split(',')
-                .map(|s| s.trim_matches('\'').to_string())
-                .collect()
-        });
-        let mut out = String::new();
-        for host in &hosts {
-            let needs: Vec<(String, Vec<String>)> = match dep.servers.get(host) {
-                Some(s) => s
-                    .services
-                    .keys()
-                    .filter(|n| !is_sql(n))
-                    .filter(|n| named.as_ref().is_none_or(|l| l.contains(n)))
-                    .map(|n| (n.clone(), dep.needs(host, n)))
-                    .collect(),
-                None => {
-                    return (
-                        1,
-                        format!("Cannot open Service Control Manager on computer '{host}'.\n"),
-                    );
-                }
-            };
-            for (name, dbs) in needs {
-                for db in dbs {
-                    let s = &dep.databases[&db].state;
-                    if s != "ONLINE" {
-                        dep.faults
-                            .push(format!("{name} started on {host} while {db} is {s}"));
-                    }
-                }
-                if let Some(s) = dep.servers.get_mut(host) {
-                    s.services.insert(name.clone(), true);
-                }
-                out.push_str(&format!("Running  {name}\n"));
-            }
-        }
-        return (0, out);
-    }
-    if text.contains("Stop-Service") {
-        let mut out = String::new();
-        for host in &hosts {
-            let Some(server) = dep.servers.get_mut(host) else {
-                return (
-                    1,
-                    format!(
-                        "Get-Service : Cannot open Service Control Manager on computer '{host}'.\n"
-                    ),
-                );
-            };
-            for (name, running) in server.services.iter_mut().filter(|(n, _)| !is_sql(n)) {
-                *running = false;
-                out.push_str(&format!("Stopped  {name}\n"));
-            }
-            dep.write(host, "stop every OCS service".into());
-        }
-        return (0, out);
-    }
-    if text.contains("$running") && text.contains("exit 1") {
-        for host in &hosts {
-            let Some(server) = dep.servers.get(host) else {
-                return (
-                    1,
-                    format!("Cannot open Service Control Manager on computer '{host}'.\n"),
-                );
-            };
-            if server.services.iter().any(|(n, r)| *r && !is_sql(n)) {
-                return (1, format!("Running services on {host}\n"));
-            }
-        }
-        return (0, String::new());
-    }
-    unknown("powershell command", &[text])
 }

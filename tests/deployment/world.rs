@@ -39,6 +39,17 @@ pub const SERVERS: [(&str, &[&str], Option<&str>); 14] = [
     ),
 ];
 
+/// The FQDNs of [`SERVERS`].
+pub const FQDNS: [&str; 14] = {
+    let mut out = [""; 14];
+    let mut i = 0;
+    while i < SERVERS.len() {
+        out[i] = SERVERS[i].0;
+        i += 1;
+    }
+    out
+};
+
 pub const BACKUP_SQL: &str = r"\\bkp01.contoso.com\ocsbackup\sql";
 pub const SETTINGS: &str = r"\\bkp01.contoso.com\ocsbackup\settings";
 
@@ -46,13 +57,13 @@ fn users(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
-/// The deployment before anything is lost: every service running, every server's settings
-/// in place, every database online at the last backup, users homed on their pools.
-pub fn whole() -> Deployment {
+/// The servers of a deployment with every service running and every server's settings in
+/// place; databases, backups, pools and users are the caller's.
+pub fn servers(list: &[(&str, &[&str], Option<&str>)]) -> Deployment {
     let mut dep = Deployment::default();
-    for (fqdn, roles, pool) in SERVERS {
+    for (fqdn, roles, pool) in list {
         let mut services = BTreeMap::new();
-        for role in roles {
+        for role in *roles {
             for s in services_of(role) {
                 services.insert(s.to_string(), true);
             }
@@ -80,6 +91,13 @@ pub fn whole() -> Deployment {
             },
         );
     }
+    dep
+}
+
+/// The deployment before anything is lost: every service running, every server's settings
+/// in place, every database online at the last backup, users homed on their pools.
+pub fn whole() -> Deployment {
+    let mut dep = servers(&SERVERS);
     let pool01 = users(&["alice@contoso.com", "bob@contoso.com"]);
     let standby = users(&["carol@contoso.com"]);
     let db = |state: &str, u: &BTreeSet<String>| Database {
@@ -148,15 +166,22 @@ pub fn lose(dep: &mut Deployment, servers: &[&str], databases: &[&str]) {
             .get_mut(*fqdn)
             .expect("a server of the deployment");
         server.services.values_mut().for_each(|r| *r = false);
-        // SQL Server itself comes back with the platform.
+        // SQL Server and IIS come back with the platform (the SQL Server Browser is
+        // installed disabled).
         for (name, r) in server.services.iter_mut() {
-            if name.starts_with("MSSQL") {
+            if name.starts_with("MSSQL") || name == "W3SVC" {
                 *r = true;
             }
         }
         // Activation lives in Active Directory and survives a server's loss.
         server.settings.clear();
         let short = fqdn.split('.').next().unwrap_or("").to_string();
+        // SQL Server Express comes back as installed: local connections only.
+        for (instance, express) in dep.express.iter_mut() {
+            if instance.starts_with(&format!("{short}\\")) {
+                *express = Default::default();
+            }
+        }
         for (key, db) in dep.databases.iter_mut() {
             if key.starts_with(&format!("{short}\\")) {
                 db.state = "MISSING".into();

@@ -74,7 +74,7 @@ impl Sandbox {
     /// Starts a DNS server on 127.0.0.1 with these SRV records; every lifeline this sandbox
     /// starts afterwards asks it (`LIFELINE_DNS_SERVER`) instead of the system's DNS.
     pub fn dns(&self, records: &[dns::SrvRecord]) {
-        let server = dns::TestDns::start(records);
+        let server = dns::TestDns::start(records, &[]);
         std::fs::write(self.root.path().join("dns-server"), server.addr.to_string())
             .expect("write the DNS server address");
     }
