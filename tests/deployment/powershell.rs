@@ -39,13 +39,13 @@ pub fn powershell(dep: &mut Deployment, args: &[String]) -> (i32, String) {
         });
         let mut out = String::new();
         for host in &hosts {
-            let needs: Vec<(String, Vec<String>)> = match dep.servers.get(host) {
+            let names: Vec<String> = match dep.servers.get(host) {
                 Some(s) => s
                     .services
                     .keys()
                     .filter(|n| !is_sql(n))
                     .filter(|n| named.as_ref().is_none_or(|l| l.contains(n)))
-                    .map(|n| (n.clone(), dep.needs(host, n)))
+                    .cloned()
                     .collect(),
                 None => {
                     return (
@@ -54,17 +54,8 @@ pub fn powershell(dep: &mut Deployment, args: &[String]) -> (i32, String) {
                     );
                 }
             };
-            for (name, dbs) in needs {
-                for db in dbs {
-                    let s = &dep.databases[&db].state;
-                    if s != "ONLINE" {
-                        dep.faults
-                            .push(format!("{name} started on {host} while {db} is {s}"));
-                    }
-                }
-                if let Some(s) = dep.servers.get_mut(host) {
-                    s.services.insert(name.clone(), true);
-                }
+            for name in names {
+                dep.start(host, &name);
                 out.push_str(&format!("Running  {name}\n"));
             }
         }

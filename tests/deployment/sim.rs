@@ -178,6 +178,20 @@ impl Deployment {
         });
     }
 
+    /// Starts a service, noting a fault when a database it needs is not in normal use.
+    pub(crate) fn start(&mut self, host: &str, service: &str) {
+        for db in self.needs(host, service) {
+            let state = &self.databases[&db].state;
+            if state != "ONLINE" {
+                self.faults
+                    .push(format!("{service} started on {host} while {db} is {state}"));
+            }
+        }
+        if let Some(s) = self.servers.get_mut(host) {
+            s.services.insert(service.to_string(), true);
+        }
+    }
+
     /// The databases each service needs in normal use.
     pub(crate) fn needs(&self, host: &str, service: &str) -> Vec<String> {
         let db = match service {
@@ -305,16 +319,7 @@ fn sc(dep: &mut Deployment, args: &[String]) -> (i32, String) {
                     ),
                 );
             }
-            for db in dep.needs(host, name) {
-                let s = &dep.databases[&db].state;
-                if s != "ONLINE" {
-                    dep.faults
-                        .push(format!("{name} started on {host} while {db} is {s}"));
-                }
-            }
-            if let Some(s) = dep.servers.get_mut(host) {
-                s.services.insert(name.clone(), true);
-            }
+            dep.start(host, name);
             (
                 0,
                 format!("SERVICE_NAME: {name}\n        STATE              : 2  START_PENDING\n"),

@@ -164,11 +164,11 @@ compliance_log_path = '\\se01.fabrikam.com\ComplianceLog'
     assert_commands(&lab, &rebuilt_commands());
 }
 
-/// Only RTC was lost, on a server whose backups a scheduled task on the server itself took:
-/// its SQL Server Express never took remote connections. The console lets itself in (the
-/// one change to the server besides the restore), restores RTC and starts every service.
-fn existing_server() {
-    let whole = whole(false);
+/// Only RTC is lost on se01, whose SQL Server Express took remote connections before (`remote`)
+/// or not; the recovery runs to its end and RTC is back at the newest set. Returns the
+/// deployment before the loss, after the recovery, and the lab.
+fn rtc_only(remote: bool) -> (Deployment, Deployment, Lab) {
+    let whole = whole(remote);
     let mut dep = whole.clone();
     world::lose(&mut dep, &[], &[r"se01\rtc/RTC"]);
     let lab = Lab::at(&FABRIKAM, &dep);
@@ -182,6 +182,14 @@ backup_set_rtc = "2"
     assert_finished(&out, &lab);
     let after = lab.state();
     assert_whole(&whole, &after, &[], &[r"se01\rtc/RTC"]);
+    (whole, after, lab)
+}
+
+/// Only RTC was lost, on a server whose backups a scheduled task on the server itself took:
+/// its SQL Server Express never took remote connections. The console lets itself in (the
+/// one change to the server besides the restore), restores RTC and starts every service.
+fn existing_server() {
+    let (whole, after, lab) = rtc_only(false);
     let mut services = whole.servers[SE].services.clone();
     services.insert("SQLBrowser".into(), true);
     assert_eq!(after.servers[SE].services, services, "services of {SE}");
@@ -199,20 +207,7 @@ backup_set_rtc = "2"
 /// Where the console could already connect, the two steps find it so and change nothing:
 /// SQL Server Express is not restarted and no write reaches se01 before the restore's own.
 fn already_allowed() {
-    let whole = whole(true);
-    let mut dep = whole.clone();
-    world::lose(&mut dep, &[], &[r"se01\rtc/RTC"]);
-    let lab = Lab::at(&FABRIKAM, &dep);
-    let out = lab.run(&answers(
-        r#"lost = ["rtc-database"]
-os_healthy = true
-platform = "prepare"
-backup_set_rtc = "2"
-"#,
-    ));
-    assert_finished(&out, &lab);
-    let after = lab.state();
-    assert_whole(&whole, &after, &[], &[r"se01\rtc/RTC"]);
+    let (whole, after, lab) = rtc_only(true);
     assert_eq!(after.servers[SE].services, whole.servers[SE].services);
     assert!(
         !after
