@@ -18,7 +18,7 @@ use lifeline::wizard::{
     StepKind, Wizard,
 };
 
-const FILES: [&str; 10] = [
+const FILES: [&str; 11] = [
     "restore-databases",
     "restore-file-shares",
     "restore-settings-standard",
@@ -29,6 +29,7 @@ const FILES: [&str; 10] = [
     "rebuild-server",
     "restore-settings-server",
     "start-server",
+    "sql-express-remote",
 ];
 
 // ---------------------------------------------------------------- loading ---
@@ -299,7 +300,7 @@ fn shared_inputs_agree_across_files_and_with_the_contract() {
         (
             "server_fqdn",
             InputKind::Fqdn,
-            Some("role.{{item}}.fqdn"),
+            Some("role.{{item}}.single_fqdn"),
             &[],
         ),
         ("backend_sql", InputKind::Text, Some("sql.back-end"), &[]),

@@ -6,10 +6,11 @@ use std::convert::Infallible;
 use serde::Serialize;
 
 use crate::inventory::Inventory;
-use crate::session::event::Answers;
+use crate::session::event::{AnswerValue, Answers};
 use crate::session::fill::{fill_display, fill_words, render_check};
 use crate::session::steps::PlannedStep;
 use crate::wizard::template::{render, unknown_words};
+use crate::wizard::validate::validate_value;
 use crate::wizard::{Amount, Catalog, CheckSpec, InputDef, StepKind};
 
 use super::expand::ROOT;
@@ -133,7 +134,11 @@ fn value_of(
         return Some(v);
     }
     match input.default.as_ref()? {
-        toml::Value::String(s) => render(s, known).ok(),
+        // As the engine does, a filled-in default counts only when it is a valid answer
+        // (`{{item}}` standing for a role id is no server name).
+        toml::Value::String(s) => render(s, known)
+            .ok()
+            .filter(|v| validate_value(input, &AnswerValue::Text(v.clone())).is_ok()),
         toml::Value::Array(items) => Some(
             items
                 .iter()

@@ -100,26 +100,37 @@ pub fn powershell(dep: &mut Deployment, args: &[String]) -> (i32, String) {
 /// Enables TCP/IP for an instance through the SQL Server WMI provider and restarts it (with
 /// `-Force`, which stops every service that depends on it: the OCS services of the server).
 fn express_tcp(dep: &mut Deployment, hosts: &[String], text: &str) -> (i32, String) {
-    let (Some(host), Some(instance)) = (hosts.first(), between(text, "$instance = '", "'")) else {
+    let (Some(host), Some(name)) = (hosts.first(), between(text, "$name = '", "'")) else {
         return unknown("powershell command", &[text.to_string()]);
     };
-    let instance = instance.to_ascii_lowercase();
-    let name = instance
-        .rsplit('\\')
-        .next()
-        .unwrap_or("")
-        .to_ascii_uppercase();
-    if dep.host_of(&instance).as_deref() != Some(host.as_str()) {
+    // The WMI provider on `host` knows the instances of that server only.
+    let short = host.split('.').next().unwrap_or("");
+    let instance = format!("{short}\\{name}").to_ascii_lowercase();
+    let name = name.to_ascii_uppercase();
+    if !dep.servers.contains_key(host) {
         return (
             1,
-            format!("No TCP/IP protocol found for the SQL Server instance {name}\n"),
+            format!("Get-WmiObject : The RPC server is unavailable ({host}).\n"),
         );
     }
+    let service = if name == "MSSQLSERVER" {
+        name.clone()
+    } else {
+        format!("MSSQL${name}")
+    };
     let Some(express) = dep.express.get_mut(&instance) else {
-        return (
-            0,
-            format!("TCP/IP is already enabled for {name}: nothing changed\n"),
-        );
+        // Not an Express instance: a full SQL Server takes TCP/IP, or no such instance.
+        return if dep.servers[host].services.contains_key(&service) {
+            (
+                0,
+                format!("TCP/IP is already enabled for {name}: nothing changed\n"),
+            )
+        } else {
+            (
+                1,
+                format!("No TCP/IP protocol found for the SQL Server instance {name}\n"),
+            )
+        };
     };
     if express.tcp {
         return (

@@ -24,6 +24,10 @@ pub const ALL: &[(&str, fn())] = &[
         "case8_remote_connections_already_allowed_change_nothing",
         already_allowed,
     ),
+    (
+        "case8_a_standard_edition_site_rebuilt_in_place_lets_the_console_in",
+        site_rebuilt,
+    ),
 ];
 
 const SE: &str = "se01.fabrikam.com";
@@ -106,12 +110,12 @@ fn whole(remote: bool) -> Deployment {
     dep
 }
 
-/// The commands that let the console reach SQL Server Express on se01: the two steps of the
-/// server's platform set-up, then restore-databases' own check.
+/// The two commands that let the console reach SQL Server Express on se01 (TCP/IP for the RTC
+/// instance, the SQL Server Browser), as the platform set-up or the server's rebuild runs them.
 fn let_in() -> [&'static str; 2] {
     [
-        "powershell -NoProfile -NonInteractive -Command $instance = 'se01\\rtc'; $name = if ($instance.Contains([string][char]92)) { $instance.Split([char]92)[1] } else { 'MSSQLSERVER' }; $tcp = Get-WmiObject -ComputerName 'se01.fabrikam.com' -Namespace 'root\\Microsoft\\SqlServer\\ComputerManagement' -Class ServerNetworkProtocol -Filter ('InstanceName=''{0}'' AND ProtocolName=''Tcp''' -f $name); if (-not $tcp) { 'No TCP/IP protocol found for the SQL Server instance {0}' -f $name; exit 1 }; if ($tcp.Enabled) { 'TCP/IP is already enabled for {0}: nothing changed' -f $name; exit 0 }; if ($tcp.SetEnable().ReturnValue -ne 0) { 'Enabling TCP/IP for {0} failed' -f $name; exit 1 }; $service = if ($name -eq 'MSSQLSERVER') { $name } else { 'MSSQL$' + $name }; Get-Service -ComputerName 'se01.fabrikam.com' -Name $service | Restart-Service -Force; 'TCP/IP enabled for {0}; {1} restarted' -f $name, $service",
-        "powershell -NoProfile -NonInteractive -Command Set-Service -ComputerName 'se01.fabrikam.com' -Name SQLBrowser -StartupType Automatic; Get-Service -ComputerName 'se01.fabrikam.com' -Name SQLBrowser | Start-Service; (Get-Service -ComputerName 'se01.fabrikam.com' -Name SQLBrowser).Status",
+        r#"powershell -NoProfile -NonInteractive -Command $name = 'RTC'; $tcp = Get-WmiObject -ComputerName 'se01.fabrikam.com' -Namespace 'root\Microsoft\SqlServer\ComputerManagement' -Class ServerNetworkProtocol -Filter ('InstanceName=''{0}'' AND ProtocolName=''Tcp''' -f $name); if (-not $tcp) { 'No TCP/IP protocol found for the SQL Server instance {0}' -f $name; exit 1 }; if ($tcp.Enabled) { 'TCP/IP is already enabled for {0}: nothing changed' -f $name; exit 0 }; if ($tcp.SetEnable().ReturnValue -ne 0) { 'Enabling TCP/IP for {0} failed' -f $name; exit 1 }; $service = if ($name -eq 'MSSQLSERVER') { $name } else { 'MSSQL$' + $name }; Get-Service -ComputerName 'se01.fabrikam.com' -Name $service | Restart-Service -Force; 'TCP/IP enabled for {0}; {1} restarted' -f $name, $service"#,
+        r#"powershell -NoProfile -NonInteractive -Command Set-Service -ComputerName 'se01.fabrikam.com' -Name SQLBrowser -StartupType Automatic; Get-Service -ComputerName 'se01.fabrikam.com' -Name SQLBrowser | Start-Service; (Get-Service -ComputerName 'se01.fabrikam.com' -Name SQLBrowser).Status"#,
     ]
 }
 
@@ -219,6 +223,111 @@ fn already_allowed() {
     );
     assert_unharmed(&whole, &after, &[SE], &[]);
     assert_let_in_first(&lab);
+}
+
+/// The whole site is lost with its Active Directory and no secondary site: every server is
+/// built again one at a time, and se01's SQL Server Express lets the console in as part of
+/// its build, before any restore.
+fn site_rebuilt() {
+    let whole = whole(true);
+    let mut dep = whole.clone();
+    let lost: Vec<&str> = SERVERS.iter().map(|(fqdn, _, _)| *fqdn).collect();
+    world::lose_site(&mut dep, &lost, "se01");
+    let lab = Lab::at(&FABRIKAM, &dep);
+    let out = lab.run(&answers(
+        r#"lost = ["site"]
+os_healthy = false
+secondary_site = false
+domain_rebuilt = false
+move_users = false
+databases = ["LCSLog", "RTCCDR", "QoEMetrics"]
+backup_set_rtc = "2"
+backup_set_lcslog = "2"
+backup_set_rtccdr = "2"
+backup_set_qoemetrics = "2"
+compliance_log_path = '\\se01.fabrikam.com\ComplianceLog'
+"#,
+    ));
+    assert_finished(&out, &lab);
+    let after = lab.state();
+    let dbs = [
+        r"se01\rtc/RTC",
+        r"arc01\archive/LCSLog",
+        r"arc01\qoe/RTCCDR",
+        r"arc01\qoe/QoEMetrics",
+    ];
+    assert_whole(&whole, &after, &lost, &dbs);
+    assert_eq!(after.express[r"se01\rtc"], whole.express[r"se01\rtc"]);
+    assert_eq!(after.pools["se01"], whole.pools["se01"], "pool settings");
+    assert_unharmed(&whole, &after, &lost, &["se01"]);
+    assert_let_in_first(&lab);
+    assert_commands(&lab, &site_commands());
+}
+
+/// The exact commands of the site rebuilt in place, in order: each server built (se01 lets
+/// the console in), the four databases from their newest sets, the file shares, the global and
+/// pool settings together (Active Directory went with the site), each server's own settings
+/// once, then each server's services in start order, then the checks of the Standard Edition
+/// services and of its RTC database.
+fn site_commands() -> Vec<&'static str> {
+    let [tcp, browser] = let_in();
+    vec![
+        r#"sc \\se01.fabrikam.com query"#,
+        tcp,
+        browser,
+        r#"sc \\arc01.fabrikam.com query"#,
+        r#"sc \\edge01.dmz.fabrikam.com query"#,
+        r#"sqlcmd -S se01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT 1"#,
+        r#"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'se01.fabrikam.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru"#,
+        r#"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'arc01.fabrikam.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru"#,
+        r#"powershell -NoProfile -NonInteractive -Command Get-Service -ComputerName 'arc01.fabrikam.com' -DisplayName 'Office Communications Server*' | Stop-Service -Force -PassThru"#,
+        r#"sqlcmd -S se01\rtc -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\RTC.bak'"#,
+        r#"sqlcmd -S se01\rtc -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\RTC.bak' WITH FILE = 2"#,
+        r#"sqlcmd -S se01\rtc -E -b -Q RESTORE DATABASE [RTC] FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\RTC.bak' WITH FILE = 2, RECOVERY, STATS = 10,REPLACE"#,
+        r#"sqlcmd -S se01\rtc -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTC', 'Status'))"#,
+        r#"sqlcmd -S arc01\archive -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\LCSLog.bak'"#,
+        r#"sqlcmd -S arc01\archive -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\LCSLog.bak' WITH FILE = 2"#,
+        r#"sqlcmd -S arc01\archive -E -b -Q RESTORE DATABASE [LCSLog] FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\LCSLog.bak' WITH FILE = 2, RECOVERY, STATS = 10,REPLACE"#,
+        r#"sqlcmd -S arc01\archive -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('LCSLog', 'Status'))"#,
+        r#"sqlcmd -S arc01\qoe -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\RTCCDR.bak'"#,
+        r#"sqlcmd -S arc01\qoe -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\RTCCDR.bak' WITH FILE = 2"#,
+        r#"sqlcmd -S arc01\qoe -E -b -Q RESTORE DATABASE [RTCCDR] FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\RTCCDR.bak' WITH FILE = 2, RECOVERY, STATS = 10,REPLACE"#,
+        r#"sqlcmd -S arc01\qoe -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('RTCCDR', 'Status'))"#,
+        r#"sqlcmd -S arc01\qoe -E -b -Q RESTORE HEADERONLY FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\QoEMetrics.bak'"#,
+        r#"sqlcmd -S arc01\qoe -E -b -Q RESTORE VERIFYONLY FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\QoEMetrics.bak' WITH FILE = 2"#,
+        r#"sqlcmd -S arc01\qoe -E -b -Q RESTORE DATABASE [QoEMetrics] FROM DISK = N'\\bkp01.fabrikam.com\ocsbackup\sql\QoEMetrics.bak' WITH FILE = 2, RECOVERY, STATS = 10,REPLACE"#,
+        r#"sqlcmd -S arc01\qoe -E -b -h -1 -Q SET NOCOUNT ON; SELECT CONVERT(varchar(20), DATABASEPROPERTYEX('QoEMetrics', 'Status'))"#,
+        r#"robocopy \\bkp01.fabrikam.com\ocsbackup\shares\MeetingContent \\se01.fabrikam.com\C$\Program Files\Microsoft Office Communications Server 2007\Web Components\Data MCU Web\Web /E /COPYALL /R:1 /W:1"#,
+        r#"robocopy \\bkp01.fabrikam.com\ocsbackup\shares\MeetingMetadata \\se01.fabrikam.com\C$\Program Files\Microsoft Office Communications Server 2007\Web Components\Data MCU Web\Non-Web /E /COPYALL /R:1 /W:1"#,
+        r#"robocopy \\bkp01.fabrikam.com\ocsbackup\shares\ComplianceLog \\se01.fabrikam.com\ComplianceLog /E /COPYALL /R:1 /W:1"#,
+        r#"lcscmd /config /action:import /level:global,pool /restore:true /configfile:\\bkp01.fabrikam.com\ocsbackup\settings\se01-globalandpool.xml /poolname:se01"#,
+        r#"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'se01.fabrikam.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }"#,
+        r#"lcscmd /config /action:import /level:machine /configfile:\\bkp01.fabrikam.com\ocsbackup\settings\se01.fabrikam.com-machine.xml /fqdn:se01.fabrikam.com /restore:true"#,
+        r#"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'arc01.fabrikam.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }"#,
+        r#"lcscmd /config /action:import /level:machine /configfile:\\bkp01.fabrikam.com\ocsbackup\settings\arc01.fabrikam.com-machine.xml /fqdn:arc01.fabrikam.com /restore:true"#,
+        r#"powershell -NoProfile -NonInteractive -Command $running = @(Get-Service -ComputerName 'edge01.dmz.fabrikam.com' -DisplayName 'Office Communications Server*' | Where-Object { $_.Status -eq 'Running' }); $running | Format-Table -AutoSize Status, DisplayName; if ($running.Count -gt 0) { exit 1 }"#,
+        r#"lcscmd /config /action:import /level:machine /configfile:\\bkp01.fabrikam.com\ocsbackup\settings\edge01.dmz.fabrikam.com-machine.xml /fqdn:edge01.dmz.fabrikam.com /restore:true"#,
+        r#"sc \\se01.fabrikam.com start MSSQL$RTC"#,
+        r#"sc \\se01.fabrikam.com start RTCSRV"#,
+        r#"sc \\se01.fabrikam.com query RTCSRV"#,
+        r#"sc \\se01.fabrikam.com start RTCIMMCU"#,
+        r#"sc \\se01.fabrikam.com start RTCACPMCU"#,
+        r#"sc \\se01.fabrikam.com start RTCDATAMCU"#,
+        r#"sc \\se01.fabrikam.com start RTCAVMCU"#,
+        r#"sc \\arc01.fabrikam.com start RTCLOG"#,
+        r#"sc \\arc01.fabrikam.com start RTCCDR"#,
+        r#"sc \\arc01.fabrikam.com start RTCQMS"#,
+        r#"sc \\edge01.dmz.fabrikam.com start RTCSRV"#,
+        r#"sc \\edge01.dmz.fabrikam.com query RTCSRV"#,
+        r#"sc \\edge01.dmz.fabrikam.com start RTCDATAPROXY"#,
+        r#"sc \\edge01.dmz.fabrikam.com start RTCMEDIARELAY"#,
+        r#"sc \\edge01.dmz.fabrikam.com start RTCMRAUTH"#,
+        r#"sc \\se01.fabrikam.com query RTCSRV"#,
+        r#"sc \\se01.fabrikam.com query RTCDATAMCU"#,
+        r#"sc \\se01.fabrikam.com query RTCAVMCU"#,
+        r#"sc \\se01.fabrikam.com query W3SVC"#,
+        r#"sqlcmd -S se01\rtc -E -b -Q SET NOCOUNT ON; SELECT name, state_desc FROM sys.databases WHERE name = 'rtc'"#,
+    ]
 }
 
 /// The exact commands of the rebuilt server's recovery, in order: the server's platform
