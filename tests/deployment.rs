@@ -104,12 +104,12 @@ pub struct Lab {
     inventory: &'static str,
 }
 
-/// What a lab needs to know of a deployment besides its state: its inventory, its servers
-/// and the settings exports its backup folder holds.
+/// What a lab needs to know of a deployment besides its state: its inventory, the folder its
+/// backups are in (`settings`, `sql` and `shares` under it) and the global and pool settings
+/// exports there. Each server's computer-level export is made from the state's servers.
 pub struct Site {
     pub inventory: &'static str,
-    pub servers: &'static [&'static str],
-    pub settings_dir: &'static str,
+    pub backup_root: &'static str,
     /// Global and pool exports, by file name.
     pub pool_exports: &'static [&'static str],
 }
@@ -117,8 +117,7 @@ pub struct Site {
 /// The example inventory's deployment (`deployment/world.rs`).
 pub const CONTOSO: Site = Site {
     inventory: "assets/inventory.example.toml",
-    servers: &world::FQDNS,
-    settings_dir: world::SETTINGS,
+    backup_root: r"\\bkp01.contoso.com\ocsbackup",
     pool_exports: &["pool01-global-pool.xml"],
 };
 
@@ -153,8 +152,8 @@ impl Lab {
             inventory: site.inventory,
         };
         dep.save(&lab.state_file());
-        let settings = site.settings_dir;
-        for fqdn in site.servers {
+        let (root, settings) = (site.backup_root, format!(r"{}\settings", site.backup_root));
+        for fqdn in dep.servers.keys() {
             let short = fqdn.split('.').next().unwrap_or(fqdn);
             lab.windows_file(&format!(r"{settings}\{short}-machine.xml"), XML);
             lab.windows_file(&format!(r"{settings}\{fqdn}-machine.xml"), XML);
@@ -165,11 +164,9 @@ impl Lab {
         for file in dep.backups.keys() {
             lab.windows_file(file, "backup sets");
         }
-        if let Some(share) = site.settings_dir.strip_suffix(r"\settings") {
-            // The file-share backups: the meeting content, its metadata, the compliance log.
-            for copy in ["MeetingContent", "MeetingMetadata", "ComplianceLog"] {
-                lab.windows_dir(&format!(r"{share}\shares\{copy}"));
-            }
+        // The file-share backups: the meeting content, its metadata, the compliance log.
+        for copy in ["MeetingContent", "MeetingMetadata", "ComplianceLog"] {
+            lab.windows_dir(&format!(r"{root}\shares\{copy}"));
         }
         lab
     }

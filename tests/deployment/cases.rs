@@ -57,7 +57,7 @@ const POOL: [&str; 5] = [
 ];
 
 /// Answers every run shares: confirmations typed, manual steps done.
-pub const COMMON: &str = r#"
+const COMMON: &str = r#"
 [confirm]
 restore-rtc = "OVERWRITE"
 restore-lcslog = "OVERWRITE"
@@ -549,9 +549,8 @@ compliance_log_path = '\\fs01.contoso.com\pool01\ComplianceLog'
 "#,
     )
     .replace("[confirm]\n", "[confirm]\ncreate-pool = \"CLEAN\"\n");
-    // The file-share backups, and the pool's shares on its (rebuilt) file server.
+    // The pool's shares on its (rebuilt) file server (the lab holds their backups).
     for dir in ["MeetingContent", "MeetingMetadata", "ComplianceLog"] {
-        lab.windows_dir(&format!(r"\\bkp01.contoso.com\ocsbackup\shares\{dir}"));
         lab.windows_dir(&format!(r"\\fs01.contoso.com\pool01\{dir}"));
     }
     let out = lab.run(&text);

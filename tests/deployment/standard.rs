@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 
 use super::cases::{answers, assert_commands, assert_finished, assert_unharmed, assert_whole};
 use super::sim::{BackupSet, Database, Deployment, Express};
-use super::{Lab, Site, world};
+use super::world::{self, users};
+use super::{Lab, Site};
 
 pub const ALL: &[(&str, fn())] = &[
     (
@@ -40,14 +41,9 @@ const BACKUP_SQL: &str = r"\\bkp01.fabrikam.com\ocsbackup\sql";
 
 const FABRIKAM: Site = Site {
     inventory: "tests/deployment/standard.toml",
-    servers: &[SE, "arc01.fabrikam.com", "edge01.dmz.fabrikam.com"],
-    settings_dir: r"\\bkp01.fabrikam.com\ocsbackup\settings",
+    backup_root: r"\\bkp01.fabrikam.com\ocsbackup",
     pool_exports: &["se01-globalandpool.xml"],
 };
-
-fn users(names: &[&str]) -> BTreeSet<String> {
-    names.iter().map(|s| s.to_string()).collect()
-}
 
 /// Fabrikam before the loss. `remote` says whether the Standard Edition server's SQL Server
 /// Express takes remote connections (TCP/IP enabled, the Browser running): true where the
@@ -138,17 +134,34 @@ fn assert_let_in_first(lab: &Lab) {
     );
 }
 
+/// Applies a loss to the whole deployment and runs `restore-service` headless on it with these
+/// answers, to its end; returns the deployment after the recovery and the lab.
+fn recover(
+    whole: &Deployment,
+    lose: impl FnOnce(&mut Deployment),
+    specific: &str,
+) -> (Deployment, Lab) {
+    let mut dep = whole.clone();
+    lose(&mut dep);
+    let lab = Lab::at(&FABRIKAM, &dep);
+    let out = lab.run(&answers(specific));
+    assert_finished(&out, &lab);
+    (lab.state(), lab)
+}
+
 /// se01 was lost with its disks and set up again on new hardware: SQL Server Express comes
 /// back with OCS, accepting local connections only. The console enables TCP/IP and the
 /// Browser before its first sqlcmd; RTC comes back from the newest set; every service of the
 /// server runs again; nothing else is touched.
 fn rebuilt_server() {
     let whole = whole(true);
-    let mut dep = whole.clone();
-    world::lose(&mut dep, &[SE], &[]);
-    assert!(!dep.express[r"se01\rtc"].tcp && !dep.servers[SE].services["SQLBrowser"]);
-    let lab = Lab::at(&FABRIKAM, &dep);
-    let out = lab.run(&answers(
+    let lose = |dep: &mut Deployment| {
+        world::lose(dep, &[SE], &[]);
+        assert!(!dep.express[r"se01\rtc"].tcp && !dep.servers[SE].services["SQLBrowser"]);
+    };
+    let (after, lab) = recover(
+        &whole,
+        lose,
         r#"lost = ["standard-edition"]
 os_healthy = false
 hardware_usable = false
@@ -157,9 +170,7 @@ move_users = false
 backup_set_rtc = "2"
 compliance_log_path = '\\se01.fabrikam.com\ComplianceLog'
 "#,
-    ));
-    assert_finished(&out, &lab);
-    let after = lab.state();
+    );
     assert_whole(&whole, &after, &[SE], &[]);
     assert_eq!(after.express[r"se01\rtc"], whole.express[r"se01\rtc"]);
     assert_eq!(after.pools["se01"], whole.pools["se01"], "pool settings");
@@ -173,18 +184,15 @@ compliance_log_path = '\\se01.fabrikam.com\ComplianceLog'
 /// deployment before the loss, after the recovery, and the lab.
 fn rtc_only(remote: bool) -> (Deployment, Deployment, Lab) {
     let whole = whole(remote);
-    let mut dep = whole.clone();
-    world::lose(&mut dep, &[], &[r"se01\rtc/RTC"]);
-    let lab = Lab::at(&FABRIKAM, &dep);
-    let out = lab.run(&answers(
+    let (after, lab) = recover(
+        &whole,
+        |dep| world::lose(dep, &[], &[r"se01\rtc/RTC"]),
         r#"lost = ["rtc-database"]
 os_healthy = true
 platform = "prepare"
 backup_set_rtc = "2"
 "#,
-    ));
-    assert_finished(&out, &lab);
-    let after = lab.state();
+    );
     assert_whole(&whole, &after, &[], &[r"se01\rtc/RTC"]);
     (whole, after, lab)
 }
@@ -230,11 +238,10 @@ fn already_allowed() {
 /// its build, before any restore.
 fn site_rebuilt() {
     let whole = whole(true);
-    let mut dep = whole.clone();
     let lost: Vec<&str> = SERVERS.iter().map(|(fqdn, _, _)| *fqdn).collect();
-    world::lose_site(&mut dep, &lost, "se01");
-    let lab = Lab::at(&FABRIKAM, &dep);
-    let out = lab.run(&answers(
+    let (after, lab) = recover(
+        &whole,
+        |dep| world::lose_site(dep, &lost, "se01"),
         r#"lost = ["site"]
 os_healthy = false
 secondary_site = false
@@ -247,9 +254,7 @@ backup_set_rtccdr = "2"
 backup_set_qoemetrics = "2"
 compliance_log_path = '\\se01.fabrikam.com\ComplianceLog'
 "#,
-    ));
-    assert_finished(&out, &lab);
-    let after = lab.state();
+    );
     let dbs = [
         r"se01\rtc/RTC",
         r"arc01\archive/LCSLog",

@@ -39,21 +39,9 @@ pub const SERVERS: [(&str, &[&str], Option<&str>); 14] = [
     ),
 ];
 
-/// The FQDNs of [`SERVERS`].
-pub const FQDNS: [&str; 14] = {
-    let mut out = [""; 14];
-    let mut i = 0;
-    while i < SERVERS.len() {
-        out[i] = SERVERS[i].0;
-        i += 1;
-    }
-    out
-};
-
 pub const BACKUP_SQL: &str = r"\\bkp01.contoso.com\ocsbackup\sql";
-pub const SETTINGS: &str = r"\\bkp01.contoso.com\ocsbackup\settings";
 
-fn users(names: &[&str]) -> BTreeSet<String> {
+pub fn users(names: &[&str]) -> BTreeSet<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
